@@ -1,0 +1,83 @@
+import type { AppliedEntry, PersistOp, TimerKind } from '../raft/effects'
+import type { RaftMessage } from '../raft/messages'
+import type { NodeId, Role } from '../raft/types'
+import type { ClusterAction } from './actions'
+
+export type DropReason = 'lost' | 'cut' | 'crashed' | 'manual'
+
+/**
+ * Everything the simulator does or sees, in the order it happens. `seq` numbers events from 0;
+ * `t` is virtual time in ms. Messages carry an id from send to deliver (or drop) so a space-time
+ * diagram can draw the arrow; a duplicated message is delivered more than once under one id,
+ * each delivery with its own copy number.
+ */
+export type ClusterEvent = { readonly seq: number; readonly t: number } & ClusterEventBody
+
+export type ClusterEventBody =
+  | {
+      readonly kind: 'send'
+      readonly id: number
+      readonly from: NodeId
+      readonly to: NodeId
+      readonly message: RaftMessage
+      readonly bytes: number
+    }
+  | {
+      readonly kind: 'deliver'
+      readonly id: number
+      readonly from: NodeId
+      readonly to: NodeId
+      readonly copy: number
+    }
+  | {
+      readonly kind: 'drop'
+      readonly id: number
+      readonly from: NodeId
+      readonly to: NodeId
+      readonly copy: number
+      readonly reason: DropReason
+    }
+  | {
+      readonly kind: 'duplicate'
+      readonly id: number
+      readonly from: NodeId
+      readonly to: NodeId
+      readonly copy: number
+    }
+  | { readonly kind: 'timer'; readonly node: NodeId; readonly timer: TimerKind }
+  | {
+      readonly kind: 'role'
+      readonly node: NodeId
+      readonly from: Role
+      readonly to: Role
+      readonly term: number
+    }
+  | { readonly kind: 'term'; readonly node: NodeId; readonly from: number; readonly to: number }
+  | {
+      readonly kind: 'vote'
+      readonly node: NodeId
+      readonly term: number
+      readonly candidate: NodeId
+    }
+  | { readonly kind: 'persist'; readonly node: NodeId; readonly op: PersistOp }
+  | { readonly kind: 'commit'; readonly node: NodeId; readonly from: number; readonly to: number }
+  | ({ readonly kind: 'apply'; readonly node: NodeId } & AppliedEntry)
+  /** A user action (fault, heal, client command, manual step), as applied. */
+  | { readonly kind: 'action'; readonly action: ClusterAction }
+  /** The answer a node gave a client submit. */
+  | {
+      readonly kind: 'submitted'
+      readonly node: NodeId | null
+      readonly index: number
+      readonly term: number
+      readonly isLeader: boolean
+    }
+  | {
+      readonly kind: 'internal-error'
+      readonly node: NodeId | null
+      readonly message: string
+      readonly context: Readonly<Record<string, unknown>>
+    }
+
+export type ClusterEventKind = ClusterEventBody['kind']
+export type ClusterEventListener = (event: ClusterEvent) => void
