@@ -9,7 +9,7 @@ import type {
   RequestVoteReply,
 } from './messages'
 import { FollowerProgress } from './progress'
-import { majority, quorumMatchIndex } from './quorum'
+import { majority, quorumMatchIndexInPlace } from './quorum'
 import type {
   Command,
   LogEntry,
@@ -19,6 +19,15 @@ import type {
   RandomStream,
   Role,
 } from './types'
+
+/** Gathers nothing: effects outside a step are a bug, and this makes them visible in tests. */
+const NO_EFFECTS: Effects = Object.freeze({
+  persist: Object.freeze([]) as unknown as Effects['persist'],
+  messages: Object.freeze([]) as unknown as Effects['messages'],
+  apply: Object.freeze([]) as unknown as Effects['apply'],
+  timers: Object.freeze([]) as unknown as Effects['timers'],
+  notes: Object.freeze([]) as unknown as Effects['notes'],
+})
 
 /** What a node can be stepped with. */
 export type RaftInput =
@@ -99,13 +108,16 @@ export class RaftNode {
   private progress = new Map<NodeId, FollowerProgress>()
 
   /** The effects being gathered by the current step. */
-  private out: Effects = emptyEffects()
+  private out: Effects = NO_EFFECTS
+  /** Scratch space for the commit computation: one match index per member. */
+  private readonly matchScratch: number[]
   private now = 0
 
   constructor(options: RaftNodeOptions) {
     this.id = options.id
     this.members = [...options.members].sort((a, b) => a - b)
     this.peers = this.members.filter((m) => m !== this.id)
+    this.matchScratch = new Array<number>(this.members.length).fill(0)
     this.timing = options.timing
     this.random = options.random
     const persisted = options.persisted
@@ -135,26 +147,28 @@ export class RaftNode {
 
   /** Every server starts as a follower with a randomized election timer (§5.2). */
   start(now: number): Effects {
-    return this.run(now, () => this.armElectionTimer())
+    this.begin(now)
+    this.armElectionTimer()
+    return this.end()
   }
 
   step(input: RaftInput, now: number): Effects {
-    return this.run(now, () => {
-      switch (input.type) {
-        case 'message':
-          this.receive(input.message)
-          break
-        case 'timer':
-          this.onTimer(input.timer)
-          break
-        case 'timeout-now':
-          if (this.roleValue !== 'leader') this.startElection()
-          break
-        case 'set-election-timer':
-          if (this.roleValue !== 'leader') this.arm('election', input.delay)
-          break
-      }
-    })
+    this.begin(now)
+    switch (input.type) {
+      case 'message':
+        this.receive(input.message)
+        break
+      case 'timer':
+        this.onTimer(input.timer)
+        break
+      case 'timeout-now':
+        if (this.roleValue !== 'leader') this.startElection()
+        break
+      case 'set-election-timer':
+        if (this.roleValue !== 'leader') this.arm('election', input.delay)
+        break
+    }
+    return this.end()
   }
 
   /**
@@ -162,24 +176,19 @@ export class RaftNode {
    * and sends it to followers that have nothing outstanding. Others answer isLeader: false.
    */
   submit(command: Command, now: number): { result: SubmitResult; effects: Effects } {
-    let result: SubmitResult = {
-      index: this.log.lastIndex + 1,
-      term: this.currentTermValue,
-      isLeader: false,
+    const index = this.log.lastIndex + 1
+    const term = this.currentTermValue
+    this.begin(now)
+    if (this.roleValue !== 'leader') {
+      return { result: { index, term, isLeader: false }, effects: this.end() }
     }
-    const effects = this.run(now, () => {
-      if (this.roleValue !== 'leader') return
-      const entry: LogEntry = { term: this.currentTermValue, command }
-      const index = this.log.lastIndex + 1
-      this.appendToLog([entry])
-      result = { index, term: this.currentTermValue, isLeader: true }
-      for (const peer of this.peers) {
-        const progress = this.progressOf(peer)
-        if (progress.canSendBatch(this.now, this.timing.rpcRetryTimeout)) this.sendAppend(peer)
-      }
-      this.advanceLeaderCommit()
-    })
-    return { result, effects }
+    this.appendToLog([{ term, command }])
+    for (const peer of this.peers) {
+      const progress = this.progressOf(peer)
+      if (progress.canSendBatch(this.now, this.timing.rpcRetryTimeout)) this.sendAppend(peer)
+    }
+    this.advanceLeaderCommit()
+    return { result: { index, term, isLeader: true }, effects: this.end() }
   }
 
   snapshot(): RaftNodeState {
@@ -205,12 +214,16 @@ export class RaftNode {
     }
   }
 
-  private run(now: number, body: () => void): Effects {
+  /** Start gathering one step's effects. */
+  private begin(now: number): void {
     this.now = now
     this.out = emptyEffects()
-    body()
+  }
+
+  /** Hand the step's effects over; nothing is gathered until the next begin(). */
+  private end(): Effects {
     const effects = this.out
-    this.out = emptyEffects()
+    this.out = NO_EFFECTS
     return effects
   }
 
@@ -280,22 +293,9 @@ export class RaftNode {
   }
 
   private onAppendEntries(request: AppendEntries): void {
-    const reject = (conflictIndex: number, conflictTerm: number): void =>
-      this.send({
-        type: 'AppendEntriesReply',
-        from: this.id,
-        to: request.from,
-        term: this.currentTermValue,
-        success: false,
-        prevLogIndex: request.prevLogIndex,
-        matchIndex: 0,
-        conflictIndex,
-        conflictTerm,
-      })
-
     // 1. Reply false if term < currentTerm (§5.1).
     if (request.term < this.currentTermValue) {
-      reject(0, 0)
+      this.rejectAppend(request, 0, 0)
       return
     }
     if (this.roleValue === 'leader') {
@@ -305,7 +305,7 @@ export class RaftNode {
         message: `two leaders in term ${request.term}: node ${this.id} received AppendEntries from node ${request.from}`,
         context: { term: request.term, leader: this.id, otherLeader: request.from },
       })
-      reject(0, 0)
+      this.rejectAppend(request, 0, 0)
       return
     }
     // A candidate that hears from a leader of its own term concedes (§5.2).
@@ -317,13 +317,13 @@ export class RaftNode {
     // (§5.3), with a hint so the leader can skip a whole term per round trip.
     const prevIndex = request.prevLogIndex
     if (prevIndex > this.log.lastIndex) {
-      reject(this.log.lastIndex + 1, 0)
+      this.rejectAppend(request, this.log.lastIndex + 1, 0)
       return
     }
     if (prevIndex >= this.log.firstIndex - 1) {
       const localTerm = this.log.termAt(prevIndex) ?? 0
       if (localTerm !== request.prevLogTerm) {
-        reject(this.log.firstIndexOfTerm(localTerm, prevIndex), localTerm)
+        this.rejectAppend(request, this.log.firstIndexOfTerm(localTerm, prevIndex), localTerm)
         return
       }
     }
@@ -361,6 +361,20 @@ export class RaftNode {
       matchIndex: lastNewIndex,
       conflictIndex: 0,
       conflictTerm: 0,
+    })
+  }
+
+  private rejectAppend(request: AppendEntries, conflictIndex: number, conflictTerm: number): void {
+    this.send({
+      type: 'AppendEntriesReply',
+      from: this.id,
+      to: request.from,
+      term: this.currentTermValue,
+      success: false,
+      prevLogIndex: request.prevLogIndex,
+      matchIndex: 0,
+      conflictIndex,
+      conflictTerm,
     })
   }
 
@@ -547,9 +561,12 @@ export class RaftNode {
    * of the current term (Figure 8). Earlier entries then commit indirectly, by Log Matching.
    */
   private advanceLeaderCommit(): void {
-    const matches = [this.log.lastIndex]
-    for (const peer of this.peers) matches.push(this.progressOf(peer).matchIndex)
-    const candidate = quorumMatchIndex(matches)
+    const matches = this.matchScratch
+    matches[0] = this.log.lastIndex
+    for (let i = 0; i < this.peers.length; i++) {
+      matches[i + 1] = this.progressOf(this.peers[i]!).matchIndex
+    }
+    const candidate = quorumMatchIndexInPlace(matches)
     if (candidate > this.commitIndexValue && this.log.termAt(candidate) === this.currentTermValue) {
       this.setCommitIndex(candidate)
     }

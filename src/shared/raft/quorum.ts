@@ -8,6 +8,20 @@ export function majority(clusterSize: number): number {
  * (the leader's own last index included).
  */
 export function quorumMatchIndex(matchIndexes: readonly number[]): number {
-  const sorted = matchIndexes.slice().sort((a, b) => b - a)
-  return sorted[majority(matchIndexes.length) - 1] ?? 0
+  return quorumMatchIndexInPlace(matchIndexes.slice())
+}
+
+/** As quorumMatchIndex, but sorts its argument in place (no allocation on the hot path). */
+export function quorumMatchIndexInPlace(values: number[]): number {
+  // Insertion sort, descending: clusters have at most 15 members.
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i]!
+    let j = i - 1
+    while (j >= 0 && values[j]! < v) {
+      values[j + 1] = values[j]!
+      j--
+    }
+    values[j + 1] = v
+  }
+  return values[majority(values.length) - 1] ?? 0
 }

@@ -7,7 +7,7 @@ import { ActionError, clusterActionSchema, type ClusterAction } from './actions'
 import { checkLink, NETWORK_PRESETS, resolveConfig, type ClusterConfig } from './config'
 import type { ClusterEvent, ClusterEventBody, ClusterEventListener, DropReason } from './events'
 import { messageBytes } from './bytes'
-import { Network, type NetworkFaults } from './network'
+import { LOST, Network, type NetworkFaults } from './network'
 import { EventQueue, type Scheduled } from './queue'
 import { SimRandom } from './random'
 import { StableStorage } from './storage'
@@ -17,6 +17,8 @@ export type NodeStatus = 'up' | 'paused' | 'crashed'
 /** One message on the wire (or one copy of it, when duplicated). */
 interface InFlight extends Scheduled {
   readonly kind: 'message'
+  /** Stable name of this pending delivery in manual mode. */
+  readonly event: number
   readonly id: number
   readonly copy: number
   readonly message: RaftMessage
@@ -25,8 +27,15 @@ interface InFlight extends Scheduled {
 
 interface TimerEvent extends Scheduled {
   readonly kind: 'timer'
+  readonly event: number
   readonly node: NodeId
   readonly timer: TimerKind
+  /**
+   * When the timer really fires. Re-arming a timer for later (a follower's election timer on
+   * every heartbeat) only moves this; the queue entry is moved when it surfaces. That keeps the
+   * queue small and the hot path free of heap operations.
+   */
+  deadline: number
 }
 
 type QueueEntry = InFlight | TimerEvent
@@ -219,7 +228,7 @@ export class Cluster {
       status: node.status,
       drift: node.drift,
       disconnected: this.network.isDisconnected(id),
-      electionDeadline: election !== undefined && !election.cancelled ? election.time : null,
+      electionDeadline: election !== undefined && !election.cancelled ? election.deadline : null,
       appliedCount: node.applied.length,
     }
   }
@@ -244,25 +253,28 @@ export class Cluster {
 
   /** Events waiting in the queue, in the order they will run. */
   pending(): PendingEvent[] {
-    return this.queue.ordered().map((entry) =>
-      entry.kind === 'message'
-        ? {
-            kind: 'message',
-            event: entry.seq,
-            time: entry.time,
-            id: entry.id,
-            copy: entry.copy,
-            sentAt: entry.sentAt,
-            message: entry.message,
-          }
-        : {
-            kind: 'timer',
-            event: entry.seq,
-            time: entry.time,
-            node: entry.node,
-            timer: entry.timer,
-          },
-    )
+    return this.queue
+      .entries()
+      .sort((a, b) => dueTime(a) - dueTime(b) || a.seq - b.seq)
+      .map((entry) =>
+        entry.kind === 'message'
+          ? {
+              kind: 'message',
+              event: entry.event,
+              time: entry.time,
+              id: entry.id,
+              copy: entry.copy,
+              sentAt: entry.sentAt,
+              message: entry.message,
+            }
+          : {
+              kind: 'timer',
+              event: entry.event,
+              time: entry.deadline,
+              node: entry.node,
+              timer: entry.timer,
+            },
+      )
   }
 
   // -----------------------------------------------------------------------------------------
@@ -270,13 +282,13 @@ export class Cluster {
 
   /** When the next pending event is due, or null when nothing is pending. */
   nextEventTime(): number | null {
-    return this.queue.peek()?.time ?? null
+    return this.settledTop()?.time ?? null
   }
 
   /** Process the next event. Returns false when nothing is pending. */
   step(): boolean {
-    const entry = this.queue.pop()
-    if (entry === undefined) return false
+    if (this.settledTop() === undefined) return false
+    const entry = this.queue.pop()!
     this.nowValue = entry.time
     this.processed++
     this.run(entry)
@@ -286,7 +298,7 @@ export class Cluster {
   /** Process every event due at or before `time`, then move the clock to `time`. */
   runUntil(time: number): void {
     for (;;) {
-      const next = this.queue.peek()
+      const next = this.settledTop()
       if (next === undefined || next.time > time) break
       this.step()
     }
@@ -573,7 +585,7 @@ export class Cluster {
   private performPause(node: SimNode): void {
     // The node's clock stops: remember how long each timer had left.
     for (const [kind, entry] of node.timers) {
-      if (!entry.cancelled) node.frozenTimers.set(kind, entry.time - this.nowValue)
+      if (!entry.cancelled) node.frozenTimers.set(kind, entry.deadline - this.nowValue)
       this.queue.cancel(entry)
     }
     node.timers.clear()
@@ -712,8 +724,8 @@ export class Cluster {
     if (this.listeners.length > 0) {
       this.emit({ kind: 'send', id, from: message.from, to: message.to, message, bytes })
     }
-    const verdict = this.network.decide(message.from, message.to)
-    if (verdict.fate !== 'deliver') {
+    const delay = this.network.decide(message.from, message.to)
+    if (delay < 0) {
       this.dropped++
       if (this.listeners.length > 0) {
         this.emit({
@@ -722,19 +734,19 @@ export class Cluster {
           from: message.from,
           to: message.to,
           copy: 0,
-          reason: verdict.fate === 'lost' ? 'lost' : 'cut',
+          reason: delay === LOST ? 'lost' : 'cut',
         })
       }
       return
     }
-    verdict.delays.forEach((delay, copy) => {
-      if (copy > 0) {
-        this.copies.set(id, copy)
-        this.duplicated++
-        this.emit({ kind: 'duplicate', id, from: message.from, to: message.to, copy })
-      }
-      this.scheduleDelivery(id, copy, message, this.nowValue, this.nowValue + delay)
-    })
+    this.scheduleDelivery(id, 0, message, this.nowValue, this.nowValue + delay)
+    const second = this.network.duplicate(message.from, message.to)
+    if (second >= 0) {
+      this.copies.set(id, 1)
+      this.duplicated++
+      this.emit({ kind: 'duplicate', id, from: message.from, to: message.to, copy: 1 })
+      this.scheduleDelivery(id, 1, message, this.nowValue, this.nowValue + second)
+    }
   }
 
   private scheduleDelivery(
@@ -744,10 +756,12 @@ export class Cluster {
     sentAt: number,
     time: number,
   ): void {
+    const seq = this.scheduleSeq++
     this.queue.push({
       kind: 'message',
       time,
-      seq: this.scheduleSeq++,
+      seq,
+      event: seq,
       cancelled: false,
       id,
       copy,
@@ -757,17 +771,41 @@ export class Cluster {
   }
 
   private scheduleTimer(node: SimNode, timer: TimerKind, delay: number): void {
+    const deadline = this.nowValue + delay
+    const existing = node.timers.get(timer)
+    if (existing !== undefined && !existing.cancelled && existing.time <= deadline) {
+      existing.deadline = deadline
+      return
+    }
     this.cancelTimer(node, timer)
+    const seq = this.scheduleSeq++
     const entry: TimerEvent = {
       kind: 'timer',
-      time: this.nowValue + delay,
-      seq: this.scheduleSeq++,
+      time: deadline,
+      seq,
+      event: seq,
       cancelled: false,
       node: node.id,
       timer,
+      deadline,
     }
     node.timers.set(timer, entry)
     this.queue.push(entry)
+  }
+
+  /**
+   * The next event to run, after moving any timer that was re-armed for later to its real
+   * deadline (behind events scheduled before it was moved).
+   */
+  private settledTop(): QueueEntry | undefined {
+    for (;;) {
+      const top = this.queue.peek()
+      if (top === undefined || top.kind !== 'timer' || top.deadline <= top.time) return top
+      this.queue.pop()
+      top.time = top.deadline
+      top.seq = this.scheduleSeq++
+      this.queue.push(top)
+    }
   }
 
   private cancelTimer(node: SimNode, timer: TimerKind): void {
@@ -837,6 +875,10 @@ export class Cluster {
   }
 
   private findPending(event: number): QueueEntry | undefined {
-    return this.queue.ordered().find((entry) => entry.seq === event)
+    return this.queue.entries().find((entry) => entry.event === event)
   }
+}
+
+function dueTime(entry: QueueEntry): number {
+  return entry.kind === 'timer' ? entry.deadline : entry.time
 }

@@ -2,11 +2,9 @@ import type { NodeId } from '../raft/types'
 import type { LinkConfig } from './config'
 import { SimRandom } from './random'
 
-/** What the network decided for one message at send time. */
-export type SendVerdict =
-  | { readonly fate: 'cut' }
-  | { readonly fate: 'lost' }
-  | { readonly fate: 'deliver'; readonly delays: readonly number[] }
+/** decide() verdicts other than a delay: the message never arrives. */
+export const LOST = -1
+export const CUT = -2
 
 /** A read-only picture of the network's faults, for views and checkpoints. */
 export interface NetworkFaults {
@@ -68,15 +66,24 @@ export class Network {
     return true
   }
 
-  decide(from: NodeId, to: NodeId): SendVerdict {
-    if (!this.connected(from, to)) return { fate: 'cut' }
+  /**
+   * The fate of one message sent now: its delay in ms, or LOST (dropped by chance) or CUT (no
+   * route). Call duplicate() right after a delivered message to learn whether it also arrives
+   * a second time.
+   */
+  decide(from: NodeId, to: NodeId): number {
+    if (!this.connected(from, to)) return CUT
     const link = this.linkConfig(from, to)
     const random = this.stream(from, to)
-    if (random.chance(link.loss)) return { fate: 'lost' }
-    const first = this.delay(link, random)
-    if (random.chance(link.duplicate))
-      return { fate: 'deliver', delays: [first, this.delay(link, random)] }
-    return { fate: 'deliver', delays: [first] }
+    if (random.chance(link.loss)) return LOST
+    return this.delay(link, random)
+  }
+
+  /** The delay of a second copy of the message just decided, or LOST when there is none. */
+  duplicate(from: NodeId, to: NodeId): number {
+    const link = this.linkConfig(from, to)
+    const random = this.stream(from, to)
+    return random.chance(link.duplicate) ? this.delay(link, random) : LOST
   }
 
   /** A fresh delay for a copy the user asked to duplicate. */

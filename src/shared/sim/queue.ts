@@ -1,8 +1,9 @@
 /** Anything the event queue can hold: a due time and a stable tie-break. */
 export interface Scheduled {
-  readonly time: number
+  /** Due time. Never changed while the entry is in the queue. */
+  time: number
   /** Insertion sequence: among events due at the same time, the earlier-scheduled runs first. */
-  readonly seq: number
+  seq: number
   /** Cancelled entries stay in the heap and are skipped when they surface. */
   cancelled: boolean
 }
@@ -54,9 +55,9 @@ export class EventQueue<T extends Scheduled> {
     this.live--
   }
 
-  /** Live entries in the order they will run. */
-  ordered(): T[] {
-    return this.heap.filter((e) => !e.cancelled).sort((a, b) => (before(a, b) ? -1 : 1))
+  /** Live entries, in no particular order. */
+  entries(): T[] {
+    return this.heap.filter((e) => !e.cancelled)
   }
 
   private dropCancelledTop(): void {
