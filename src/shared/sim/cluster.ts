@@ -4,7 +4,14 @@ import { isRequest } from '../raft/messages'
 import { RaftNode, type RaftNodeState, type SubmitResult } from '../raft/node'
 import type { Command, NodeId } from '../raft/types'
 import { ActionError, clusterActionSchema, type ClusterAction } from './actions'
-import { checkLink, NETWORK_PRESETS, resolveConfig, type ClusterConfig } from './config'
+import {
+  checkLink,
+  ConfigError,
+  NETWORK_PRESETS,
+  resolveConfig,
+  type ClusterConfig,
+  type LinkConfig,
+} from './config'
 import type { ClusterEvent, ClusterEventBody, ClusterEventListener, DropReason } from './events'
 import { messageBytes } from './bytes'
 import { LOST, Network, type NetworkFaults } from './network'
@@ -434,11 +441,19 @@ export class Cluster {
         if (action.from === action.to)
           throw new ActionError(`${action.type}: a link joins two different nodes`)
         if (action.type === 'set-link')
-          checkLink({ ...this.network.linkConfig(action.from, action.to), ...action.link }, 'link')
+          checkActionLink(
+            action.type,
+            { ...this.network.linkConfig(action.from, action.to), ...action.link },
+            'link',
+          )
         return
       case 'set-network':
         if (typeof action.network !== 'string')
-          checkLink({ ...NETWORK_PRESETS.reliable, ...action.network }, 'network')
+          checkActionLink(
+            action.type,
+            { ...NETWORK_PRESETS.reliable, ...action.network },
+            'network',
+          )
         return
       case 'partition': {
         const seen = new Set<NodeId>()
@@ -876,6 +891,17 @@ export class Cluster {
 
   private findPending(event: number): QueueEntry | undefined {
     return this.queue.entries().find((entry) => entry.event === event)
+  }
+}
+
+/** Link settings in an action are checked like config, but reported as the action's error. */
+function checkActionLink(type: string, link: LinkConfig, field: string): void {
+  try {
+    checkLink(link, field)
+  } catch (error) {
+    if (error instanceof ConfigError)
+      throw new ActionError(`${type}: ${error.message.replace(/^invalid config: /, '')}`)
+    throw error
   }
 }
 

@@ -129,7 +129,8 @@ export function resolveConfig(input: unknown = {}): ClusterConfig {
   const parsed = clusterConfigInputSchema.safeParse(input ?? {})
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    const field = issue.path.length > 0 ? issue.path.join('.') : 'config'
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path
+    const field = path.length > 0 ? path.join('.') : 'config'
     throw new ConfigError(field, describeIssue(issue))
   }
   const value = parsed.data
@@ -193,7 +194,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'too_big':
       return `must be at most ${String(issue.maximum)}${issue.inclusive === false ? ' (exclusive)' : ''}`
     case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+      return 'unknown field (check its spelling)'
     default:
       return issue.message
   }
