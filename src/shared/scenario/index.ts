@@ -1,0 +1,4 @@
+export * from './builtin'
+export * from './driver'
+export * from './scenario'
+export * from './workload'

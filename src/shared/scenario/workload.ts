@@ -1,0 +1,42 @@
+import type { Command } from '../raft/types'
+import { SimRandom } from '../sim/random'
+
+/**
+ * A steady stream of client writes: `rate` commands per second of virtual time on average, each
+ * gap drawn uniformly from half to one and a half times the mean from the run's own "workload"
+ * stream, so the same seed always submits at the same instants. Commands are the numbers 1, 2,
+ * 3, …: every write is distinct, which is what linearizability checkers want of a register
+ * history.
+ */
+export class ClientWorkload {
+  private readonly random: SimRandom
+  private readonly meanGap: number
+  private nextTime: number
+  private issued = 0
+
+  constructor(
+    seed: number,
+    readonly rate: number,
+  ) {
+    this.random = new SimRandom(seed, 'workload')
+    this.meanGap = rate > 0 ? 1000 / rate : Infinity
+    this.nextTime = this.gap()
+  }
+
+  /** Virtual time of the next submit; Infinity when the rate is 0. */
+  get next(): number {
+    return this.nextTime
+  }
+
+  /** The command due at `next`; moves `next` on. */
+  take(): Command {
+    this.issued++
+    this.nextTime += this.gap()
+    return this.issued
+  }
+
+  private gap(): number {
+    if (this.meanGap === Infinity) return Infinity
+    return this.random.duration(this.meanGap / 2, (this.meanGap * 3) / 2)
+  }
+}
