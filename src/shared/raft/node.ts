@@ -1,4 +1,5 @@
 import { emptyEffects, type Effects, type PersistOp, type TimerKind } from './effects'
+import type { BugName } from './bugs'
 import { assertInvariant } from './errors'
 import { RaftLog } from './log'
 import type {
@@ -53,6 +54,17 @@ export interface RaftNodeOptions {
   readonly random: RandomStream
   /** Stable storage to recover from; absent for a brand-new server. */
   readonly persisted?: PersistentState
+  /** Teaching bug switches (see bugs.ts); none by default, which is the correct protocol. */
+  readonly bugs?: readonly BugName[]
+}
+
+/** Which bug switches are on, looked up once so the hot path tests a boolean. */
+interface BugFlags {
+  readonly commitOldTerm: boolean
+  readonly voteWithoutLogCheck: boolean
+  readonly doubleVote: boolean
+  readonly truncateOnAnyAppend: boolean
+  readonly noStepDown: boolean
 }
 
 /** A read-only picture of a node for views, checkers and checkpoints. */
@@ -88,6 +100,7 @@ export class RaftNode {
   readonly peers: readonly NodeId[]
   private readonly timing: RaftTiming
   private readonly random: RandomStream
+  private readonly bug: BugFlags
 
   // Persistent state on all servers (Figure 2).
   private currentTermValue: number
@@ -120,9 +133,19 @@ export class RaftNode {
     this.matchScratch = new Array<number>(this.members.length).fill(0)
     this.timing = options.timing
     this.random = options.random
+    const bugs = new Set(options.bugs ?? [])
+    this.bug = {
+      commitOldTerm: bugs.has('commit-old-term'),
+      voteWithoutLogCheck: bugs.has('vote-without-log-check'),
+      doubleVote: bugs.has('double-vote'),
+      truncateOnAnyAppend: bugs.has('truncate-on-any-append'),
+      noStepDown: bugs.has('no-step-down'),
+    }
     const persisted = options.persisted
     this.currentTermValue = persisted?.currentTerm ?? 0
-    this.votedForValue = persisted?.votedFor ?? null
+    // Bug 'votedfor-not-persisted': the vote was written to disk, but recovery forgets it, so a
+    // restarted node may vote again in a term it already voted in.
+    this.votedForValue = bugs.has('votedfor-not-persisted') ? null : (persisted?.votedFor ?? null)
     this.log = new RaftLog(persisted?.entries ?? [], persisted?.firstIndex ?? 1)
   }
 
@@ -233,7 +256,7 @@ export class RaftNode {
   private receive(message: RaftMessage): void {
     // §5.1 / Figure 2 "Rules for Servers": any RPC request or response carrying a higher term
     // makes this server adopt that term and become a follower, before anything else happens.
-    if (message.term > this.currentTermValue) {
+    if (message.term > this.currentTermValue && !this.ignoresHigherTerm(message)) {
       const leader = message.type === 'AppendEntries' ? message.from : null
       this.becomeFollower(message.term, leader)
     }
@@ -253,14 +276,27 @@ export class RaftNode {
     }
   }
 
+  /** Bug 'no-step-down': a leader ignores a higher term carried by a reply. */
+  private ignoresHigherTerm(message: RaftMessage): boolean {
+    return (
+      this.bug.noStepDown &&
+      this.roleValue === 'leader' &&
+      (message.type === 'RequestVoteReply' || message.type === 'AppendEntriesReply')
+    )
+  }
+
   private onRequestVote(request: RequestVote): void {
     // Figure 2, RequestVote receiver: 1. reply false if term < currentTerm;
     // 2. grant if votedFor is null or candidateId, and the candidate's log is at least as
     // up to date as the receiver's (§5.2, §5.4.1).
     let granted = false
     if (request.term === this.currentTermValue) {
-      const canVote = this.votedForValue === null || this.votedForValue === request.from
-      if (canVote && this.log.isUpToDate(request.lastLogIndex, request.lastLogTerm)) {
+      const canVote =
+        this.votedForValue === null || this.votedForValue === request.from || this.bug.doubleVote
+      const upToDate =
+        this.bug.voteWithoutLogCheck ||
+        this.log.isUpToDate(request.lastLogIndex, request.lastLogTerm)
+      if (canVote && upToDate) {
         granted = true
         if (this.votedForValue !== request.from) {
           this.votedForValue = request.from
@@ -332,6 +368,10 @@ export class RaftNode {
     // it and all that follow; 4. append any new entries not already in the log. Entries that
     // match are kept: a late or duplicated request must never shorten the log.
     const entries = request.entries
+    // Bug 'truncate-on-any-append': drop everything after prevLogIndex, matching or not.
+    if (this.bug.truncateOnAnyAppend && prevIndex < this.log.lastIndex) {
+      this.truncateLog(prevIndex + 1)
+    }
     let i = 0
     while (i < entries.length) {
       const index = prevIndex + 1 + i
@@ -526,18 +566,17 @@ export class RaftNode {
   }
 
   /**
-   * Send AppendEntries to one follower from its nextIndex. A lagging follower gets real entries
-   * (at most maxEntriesPerAppend) unless a batch is already in flight and not yet overdue, in
-   * which case, like an up-to-date follower, it gets an empty heartbeat.
+   * Send AppendEntries to one follower from its nextIndex (Figure 2: "if last log index ≥
+   * nextIndex for a follower, send AppendEntries with log entries starting at nextIndex"). A
+   * lagging follower always gets real entries, at most maxEntriesPerAppend of them; an
+   * up-to-date one gets an empty heartbeat. Every heartbeat round therefore retries whatever
+   * was lost; between rounds, new proposals go only to followers with nothing outstanding.
    */
   private sendAppend(peer: NodeId): void {
     const progress = this.progressOf(peer)
     const prevLogIndex = progress.nextIndex - 1
     let entries: LogEntry[] = []
-    if (
-      progress.nextIndex <= this.log.lastIndex &&
-      progress.canSendBatch(this.now, this.timing.rpcRetryTimeout)
-    ) {
+    if (progress.nextIndex <= this.log.lastIndex) {
       entries = this.log.slice(
         progress.nextIndex,
         progress.nextIndex + this.timing.maxEntriesPerAppend,
@@ -567,7 +606,10 @@ export class RaftNode {
       matches[i + 1] = this.progressOf(this.peers[i]!).matchIndex
     }
     const candidate = quorumMatchIndexInPlace(matches)
-    if (candidate > this.commitIndexValue && this.log.termAt(candidate) === this.currentTermValue) {
+    if (
+      candidate > this.commitIndexValue &&
+      (this.bug.commitOldTerm || this.log.termAt(candidate) === this.currentTermValue)
+    ) {
       this.setCommitIndex(candidate)
     }
   }

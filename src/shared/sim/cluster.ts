@@ -12,7 +12,13 @@ import {
   type ClusterConfig,
   type LinkConfig,
 } from './config'
-import type { ClusterEvent, ClusterEventBody, ClusterEventListener, DropReason } from './events'
+import type {
+  ClusterEvent,
+  ClusterEventBody,
+  ClusterEventListener,
+  DropReason,
+  Finding,
+} from './events'
 import { messageBytes } from './bytes'
 import { LOST, Network, type NetworkFaults } from './network'
 import { EventQueue, type Scheduled } from './queue'
@@ -151,6 +157,9 @@ export class Cluster {
   private nextMessageId = 1
   private processed = 0
   private readonly listeners: ClusterEventListener[] = []
+  /** True while an event is being handed to listeners; findings reported then wait. */
+  private emitting = false
+  private deferred: ClusterEventBody[] = []
   private readonly inputLog: RecordedInput[] = []
   private readonly errors: InternalError[] = []
   private sent = 0
@@ -188,6 +197,16 @@ export class Cluster {
       const i = this.listeners.indexOf(listener)
       if (i >= 0) this.listeners.splice(i, 1)
     }
+  }
+
+  /**
+   * Add a checker's finding to the event stream (and so to any trace being recorded). A finding
+   * reported while listeners are still seeing an event is emitted right after that event has
+   * reached every listener, so every listener sees the events in seq order.
+   */
+  report(finding: Finding): void {
+    if (this.emitting) this.deferred.push({ kind: 'finding', finding })
+    else this.emit({ kind: 'finding', finding })
   }
 
   get inputs(): readonly RecordedInput[] {
@@ -862,7 +881,17 @@ export class Cluster {
   private emit(body: ClusterEventBody): void {
     if (this.listeners.length === 0) return
     const event = { seq: this.eventSeq++, t: this.nowValue, ...body } as ClusterEvent
-    for (const listener of this.listeners) listener(event)
+    this.emitting = true
+    try {
+      for (const listener of this.listeners) listener(event)
+    } finally {
+      this.emitting = false
+    }
+    if (this.deferred.length > 0) {
+      const bodies = this.deferred
+      this.deferred = []
+      for (const deferred of bodies) this.emit(deferred)
+    }
   }
 
   // -----------------------------------------------------------------------------------------
@@ -885,6 +914,7 @@ export class Cluster {
       members: this.nodeIds,
       timing: this.config.timing,
       random,
+      bugs: this.config.bugs,
       ...(persisted !== undefined ? { persisted } : {}),
     })
   }

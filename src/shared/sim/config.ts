@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { BUG_NAMES, isBugName, type BugName } from '../raft/bugs'
 import { DEFAULT_TIMING, type RaftTiming } from '../raft/types'
 
 /** How one directed link behaves. Times in ms of virtual time; probabilities in [0, 1]. */
@@ -66,6 +67,8 @@ export interface ClusterConfig {
   readonly networkPreset: NetworkPreset | 'custom'
   /** How every link behaves until changed. */
   readonly network: LinkConfig
+  /** Teaching bug switches every node runs with (docs/bugs.md); empty for the correct protocol. */
+  readonly bugs: readonly BugName[]
 }
 
 const ms = z.number().finite().nonnegative()
@@ -99,6 +102,7 @@ export const clusterConfigInputSchema = z
     seed: z.number().int().min(0).max(0xffffffff).optional(),
     timing: timingSchema.partial().strict().optional(),
     network: z.union([z.enum(NETWORK_PRESET_NAMES), linkConfigPatchSchema]).optional(),
+    bugs: z.array(z.string()).optional(),
   })
   .strict()
 
@@ -122,6 +126,7 @@ export const DEFAULT_CONFIG: ClusterConfig = {
   timing: DEFAULT_TIMING,
   networkPreset: 'reliable',
   network: NETWORK_PRESETS.reliable,
+  bugs: [],
 }
 
 /** Validates and fills in a configuration; throws ConfigError naming the first bad field. */
@@ -152,7 +157,18 @@ export function resolveConfig(input: unknown = {}): ClusterConfig {
     timing,
     networkPreset,
     network,
+    bugs: checkBugs(value.bugs ?? []),
   }
+}
+
+/** Known bug names, each once, in the canonical order of BUG_NAMES. */
+function checkBugs(names: readonly string[]): BugName[] {
+  names.forEach((name, i) => {
+    if (!isBugName(name)) {
+      throw new ConfigError(`bugs[${i}]`, `unknown bug "${name}" (known: ${BUG_NAMES.join(', ')})`)
+    }
+  })
+  return BUG_NAMES.filter((name) => names.includes(name))
 }
 
 function checkTiming(timing: RaftTiming): void {

@@ -78,6 +78,44 @@ export type ClusterEventBody =
       readonly message: string
       readonly context: Readonly<Record<string, unknown>>
     }
+  /** A checker saw a property break (see src/shared/check and docs/checkers.md). */
+  | { readonly kind: 'finding'; readonly finding: Finding }
+
+/**
+ * What a checker watches. Raft's five safety properties (Figure 3), the rules of Figure 2 whose
+ * breaking leads to them, and the liveness bounds. The names are stable: traces store them.
+ */
+export type FindingProperty =
+  | 'election-safety'
+  | 'leader-append-only'
+  | 'log-matching'
+  | 'leader-completeness'
+  | 'state-machine-safety'
+  | 'term-monotonic'
+  | 'commit-monotonic'
+  | 'applied-within-commit'
+  | 'one-vote-per-term'
+  | 'commit-durability'
+  | 'current-term-commit'
+  | 'vote-log-check'
+  | 'conflict-only-truncation'
+  | 'term-adoption'
+  | 'leader-availability'
+  | 'commit-latency'
+
+/** One property seen broken, with enough context for a student to find it in the run. */
+export interface Finding {
+  readonly property: FindingProperty
+  /** The nodes involved, in ascending order. */
+  readonly nodes: readonly NodeId[]
+  readonly index?: number
+  readonly term?: number
+  /** Virtual time and seq of the event at which the break was seen. */
+  readonly t: number
+  readonly seq: number
+  /** One sentence a student can follow. */
+  readonly explanation: string
+}
 
 export type ClusterEventKind = ClusterEventBody['kind']
 export type ClusterEventListener = (event: ClusterEvent) => void
