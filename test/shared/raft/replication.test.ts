@@ -149,6 +149,13 @@ describe('leader: replication', () => {
       { op: 'append', firstIndex: 1, entries: [{ term: 1, command: 'hello' }] },
     ])
     expect(only(effects, 'AppendEntries').map((m) => m.entries.length)).toEqual([1, 1])
+    // No acknowledgement yet: the next heartbeat carries the entry again (Figure 2's rule for
+    // every AppendEntries: entries from nextIndex whenever the follower lags).
+    const tick = fire(leader, 'heartbeat', 20)
+    expect(only(tick, 'AppendEntries').map((m) => m.entries)).toEqual([
+      [{ term: 1, command: 'hello' }],
+      [{ term: 1, command: 'hello' }],
+    ])
 
     const follower = makeNode(2)
     const answer = follower.submit('nope', 10)
