@@ -1,0 +1,180 @@
+import { z } from 'zod'
+import type { TimerKind } from '../raft/effects'
+import type { RaftMessage } from '../raft/messages'
+import type { NodeId } from '../raft/types'
+import type { ClusterStats, SimNodeState } from '../sim/cluster'
+import type { ClusterEvent } from '../sim/events'
+import type { NetworkFaults } from '../sim/network'
+
+/** Playback speed is virtual time per wall-clock time: 0.05 means 1 s on screen shows 50 ms. */
+export const MIN_SPEED = 0.01
+export const MAX_SPEED = 100
+/**
+ * Slow enough to follow messages by eye: a 5 ms message crosses the screen in 100 ms, a 50 ms
+ * heartbeat round comes once a second, and the first election (timeouts of 150–300 ms) shows
+ * within about 6 s of launch. See docs/decisions/0002-lab-host.md.
+ */
+export const DEFAULT_SPEED = 0.05
+
+/** At most this many batches per second reach the UI, however fast the cluster runs. */
+export const MAX_BATCHES_PER_SECOND = 60
+
+export interface Playback {
+  readonly running: boolean
+  readonly speed: number
+}
+
+/** A message on the wire, as the cluster view animates it from sender to receiver. */
+export interface InFlightMessage {
+  /** The pending event's number: what deliver, drop and duplicate name. */
+  readonly event: number
+  /** The message id, shared by its send, deliver and drop events and by all its copies. */
+  readonly id: number
+  readonly copy: number
+  readonly from: NodeId
+  readonly to: NodeId
+  readonly sentAt: number
+  readonly deliverAt: number
+  readonly message: RaftMessage
+}
+
+/** A timer waiting to fire (manual mode can fire it now with deliver). */
+export interface PendingTimer {
+  readonly event: number
+  readonly node: NodeId
+  readonly timer: TimerKind
+  readonly time: number
+}
+
+/**
+ * What the host pushes to the UI, at most MAX_BATCHES_PER_SECOND times a second: the events
+ * since the previous batch, and the state the views draw now (nodes, messages in flight,
+ * timers, network faults).
+ */
+export interface LabBatch {
+  /** Changes when a new cluster replaces the old one (new, reset, import). */
+  readonly session: number
+  /** Numbers this session's batches from 0; a gap means a batch was lost on the way. */
+  readonly seq: number
+  /** Virtual time (ms) of the cluster. */
+  readonly t: number
+  /** Queue events processed so far (where an input would be recorded). */
+  readonly step: number
+  readonly playback: Playback
+  readonly events: readonly ClusterEvent[]
+  /** Events since the previous batch that were too many to carry; fetch them as a trace slice. */
+  readonly omittedEvents: number
+  readonly nodes: readonly SimNodeState[]
+  readonly leader: NodeId | null
+  readonly inFlight: readonly InFlightMessage[]
+  readonly timers: readonly PendingTimer[]
+  readonly faults: NetworkFaults
+  readonly stats: ClusterStats
+}
+
+const nodeId = z.number().int().min(1).max(15)
+const time = z.number().finite().nonnegative()
+const count = z.number().int().nonnegative()
+
+export const playbackSchema = z
+  .object({ running: z.boolean(), speed: z.number().min(MIN_SPEED).max(MAX_SPEED) })
+  .strict()
+
+const raftMessageSchema = z.looseObject({
+  type: z.enum(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']),
+  from: nodeId,
+  to: nodeId,
+  term: count,
+}) as unknown as z.ZodType<RaftMessage>
+
+/**
+ * Events are checked as an envelope (seq, t, kind): the event union grows as modules add kinds
+ * (the checker's findings, for one), and the host producing them is ours. Views switch on
+ * `kind` and ignore kinds they do not know.
+ */
+export const clusterEventSchema = z.looseObject({
+  seq: count,
+  t: time,
+  kind: z.string().min(1),
+}) as unknown as z.ZodType<ClusterEvent>
+
+export const nodeStateSchema = z
+  .object({
+    id: nodeId,
+    role: z.enum(['follower', 'candidate', 'leader']),
+    currentTerm: count,
+    votedFor: nodeId.nullable(),
+    leaderId: nodeId.nullable(),
+    commitIndex: count,
+    lastApplied: count,
+    firstIndex: count,
+    lastIndex: count,
+    lastTerm: count,
+    votesReceived: z.array(nodeId),
+    progress: z.array(z.object({ id: nodeId, nextIndex: count, matchIndex: count }).strict()),
+    status: z.enum(['up', 'paused', 'crashed']),
+    drift: z.number().positive(),
+    disconnected: z.boolean(),
+    electionDeadline: time.nullable(),
+    appliedCount: count,
+  })
+  .strict() satisfies z.ZodType<SimNodeState>
+
+export const inFlightMessageSchema = z
+  .object({
+    event: count,
+    id: count,
+    copy: count,
+    from: nodeId,
+    to: nodeId,
+    sentAt: time,
+    deliverAt: time,
+    message: raftMessageSchema,
+  })
+  .strict() satisfies z.ZodType<InFlightMessage>
+
+export const pendingTimerSchema = z
+  .object({
+    event: count,
+    node: nodeId,
+    timer: z.enum(['election', 'heartbeat', 'vote-retry']),
+    time,
+  })
+  .strict() satisfies z.ZodType<PendingTimer>
+
+export const networkFaultsSchema = z
+  .object({
+    disconnected: z.array(nodeId),
+    partition: z.array(z.array(nodeId)),
+    cuts: z.array(z.object({ from: nodeId, to: nodeId }).strict()),
+  })
+  .strict() satisfies z.ZodType<NetworkFaults>
+
+export const clusterStatsSchema = z
+  .object({
+    eventsProcessed: count,
+    messagesSent: count,
+    messagesDelivered: count,
+    messagesDropped: count,
+    messagesDuplicated: count,
+    bytesSent: count,
+  })
+  .strict() satisfies z.ZodType<ClusterStats>
+
+export const labBatchSchema = z
+  .object({
+    session: count,
+    seq: count,
+    t: time,
+    step: count,
+    playback: playbackSchema,
+    events: z.array(clusterEventSchema),
+    omittedEvents: count,
+    nodes: z.array(nodeStateSchema),
+    leader: nodeId.nullable(),
+    inFlight: z.array(inFlightMessageSchema),
+    timers: z.array(pendingTimerSchema),
+    faults: networkFaultsSchema,
+    stats: clusterStatsSchema,
+  })
+  .strict() satisfies z.ZodType<LabBatch>

@@ -1,0 +1,202 @@
+import { z } from 'zod'
+import { clusterActionSchema } from '../sim/actions'
+import { clusterConfigInputSchema, type ClusterConfig } from '../sim/config'
+import type { ClusterEvent } from '../sim/events'
+import type { RecordedInput } from '../sim/cluster'
+import type { NodeId } from '../raft/types'
+import {
+  clusterEventSchema,
+  labBatchSchema,
+  MAX_SPEED,
+  MIN_SPEED,
+  playbackSchema,
+  type LabBatch,
+  type Playback,
+} from './batch'
+
+/** What the UI knows about the session it is looking at. */
+export interface SessionInfo {
+  readonly session: number
+  readonly config: ClusterConfig
+  readonly playback: Playback
+  readonly t: number
+}
+
+export interface StepReply {
+  /** False when nothing was pending (a cluster with every node crashed, say). */
+  readonly stepped: boolean
+  readonly t: number
+}
+
+export interface ApplyReply {
+  /** For a client submit: the node asked and where the command would land. */
+  readonly submitted: {
+    readonly node: NodeId | null
+    readonly index: number
+    readonly term: number
+    readonly isLeader: boolean
+  } | null
+}
+
+/** Events with from <= t < to, oldest first, at most `limit` of them. */
+export interface TraceSlice {
+  readonly from: number
+  readonly to: number
+  readonly events: readonly ClusterEvent[]
+  /** Every user action recorded in [from, to). */
+  readonly inputs: readonly RecordedInput[]
+  /** True when the slice stopped at `limit` before `to`; ask again from the last event's t. */
+  readonly truncated: boolean
+  /** Events older than this are no longer kept by the live session. */
+  readonly keptFrom: number
+}
+
+export interface ExportedTrace {
+  /** A suggested file name, e.g. raftlab-5n-seed1-t12000.json. */
+  readonly fileName: string
+  readonly text: string
+}
+
+/** Largest trace file accepted for import (the text, in UTF-16 code units). */
+export const MAX_TRACE_TEXT = 64 * 1024 * 1024
+/** Most events one slice returns. */
+export const MAX_SLICE_EVENTS = 50_000
+
+const empty = z.object({}).strict()
+const time = z.number().finite().nonnegative()
+
+/** A resolved config, as the host reports it (the simulator validated it when it was made). */
+const configSchema = z.looseObject({
+  nodes: z.number().int(),
+  seed: z.number().int(),
+  timing: z.looseObject({}),
+  networkPreset: z.string(),
+  network: z.looseObject({}),
+}) as unknown as z.ZodType<ClusterConfig>
+
+const sessionInfoSchema = z
+  .object({
+    session: z.number().int().nonnegative(),
+    config: configSchema,
+    playback: playbackSchema,
+    t: time,
+  })
+  .strict() satisfies z.ZodType<SessionInfo>
+
+const recordedInputSchema = z
+  .object({ t: time, step: z.number().int().nonnegative(), action: clusterActionSchema })
+  .strict() satisfies z.ZodType<RecordedInput>
+
+/**
+ * The one contract between the host (Electron main, or a Web Worker) and the UI. Each command
+ * has a request schema, checked where the request arrives, and a reply schema, checked where
+ * the reply arrives. Replies travel as ApiResult values (see result.ts).
+ */
+export const labCommands = {
+  /** Replace the session with a new cluster (defaults fill what the config leaves out). */
+  createSession: {
+    request: z
+      .object({ config: clusterConfigInputSchema.optional(), running: z.boolean().optional() })
+      .strict(),
+    reply: sessionInfoSchema,
+  },
+  /** A fresh cluster from the current session's config (same seed: the same run again). */
+  reset: { request: empty, reply: sessionInfoSchema },
+  /** The current session and a batch with the full present state (and no events). */
+  snapshot: {
+    request: empty,
+    reply: z.object({ info: sessionInfoSchema, batch: labBatchSchema }).strict(),
+  },
+  play: { request: empty, reply: playbackSchema },
+  pause: { request: empty, reply: playbackSchema },
+  setSpeed: {
+    request: z.object({ speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }).strict(),
+    reply: playbackSchema,
+  },
+  /** Process exactly one pending event (a delivery or a timer), then pause. */
+  step: {
+    request: empty,
+    reply: z.object({ stepped: z.boolean(), t: time }).strict() satisfies z.ZodType<StepReply>,
+  },
+  /** Run the cluster up to virtual time t (not backwards), as fast as it goes. */
+  runTo: { request: z.object({ t: time }).strict(), reply: z.object({ t: time }).strict() },
+  /** A user action (fault, client command, network change, manual deliver/drop/duplicate),
+   * recorded as a trace input at the current time. */
+  apply: {
+    request: z.object({ action: clusterActionSchema }).strict(),
+    reply: z
+      .object({
+        submitted: z
+          .object({
+            node: z.number().int().nullable(),
+            index: z.number().int(),
+            term: z.number().int(),
+            isLeader: z.boolean(),
+          })
+          .strict()
+          .nullable(),
+      })
+      .strict() satisfies z.ZodType<ApplyReply>,
+  },
+  traceSlice: {
+    request: z
+      .object({
+        from: time,
+        to: time,
+        limit: z.number().int().min(1).max(MAX_SLICE_EVENTS).optional(),
+      })
+      .strict()
+      .refine((range) => range.from <= range.to, { message: 'from must not be after to' }),
+    reply: z
+      .object({
+        from: time,
+        to: time,
+        events: z.array(clusterEventSchema),
+        inputs: z.array(recordedInputSchema),
+        truncated: z.boolean(),
+        keptFrom: time,
+      })
+      .strict() satisfies z.ZodType<TraceSlice>,
+  },
+  /** The session as a trace file's text. */
+  exportTrace: {
+    request: empty,
+    reply: z
+      .object({ fileName: z.string().min(1), text: z.string() })
+      .strict() satisfies z.ZodType<ExportedTrace>,
+  },
+  /** Validate a trace file's text and continue it as the live session (paused at its end). */
+  importTrace: {
+    request: z.object({ text: z.string().max(MAX_TRACE_TEXT) }).strict(),
+    reply: sessionInfoSchema,
+  },
+} as const
+
+export type LabCommands = typeof labCommands
+export type LabCommandName = keyof LabCommands
+export type LabRequest<K extends LabCommandName> = z.input<LabCommands[K]['request']>
+
+/** The reply types, as declared (the reply schemas are checked against them). */
+export interface LabReplies {
+  readonly createSession: SessionInfo
+  readonly reset: SessionInfo
+  readonly snapshot: { readonly info: SessionInfo; readonly batch: LabBatch }
+  readonly play: Playback
+  readonly pause: Playback
+  readonly setSpeed: Playback
+  readonly step: StepReply
+  readonly runTo: { readonly t: number }
+  readonly apply: ApplyReply
+  readonly traceSlice: TraceSlice
+  readonly exportTrace: ExportedTrace
+  readonly importTrace: SessionInfo
+}
+export type LabReply<K extends LabCommandName> = LabReplies[K]
+
+export const LAB_COMMAND_NAMES = Object.keys(labCommands) as LabCommandName[]
+
+export function isLabCommandName(name: unknown): name is LabCommandName {
+  return typeof name === 'string' && Object.hasOwn(labCommands, name)
+}
+
+export type { LabBatch }

@@ -1,0 +1,5 @@
+export * from './api'
+export * from './batch'
+export * from './commands'
+export * from './result'
+export * from './shell'

@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import type { SessionInfo } from './commands'
+import { labCommands } from './commands'
+
+/**
+ * Commands the app shell answers rather than the host: file dialogs. The desktop app runs them
+ * in the main process (dialogs and file I/O live there); the web build runs them in the page
+ * (a download, a file picker). Same names and replies either way.
+ */
+export const shellCommands = {
+  /** Ask where to save, then write the session's trace there. */
+  saveTraceFile: {
+    request: z.object({}).strict(),
+    reply: z.object({ saved: z.boolean(), fileName: z.string().nullable() }).strict(),
+  },
+  /** Ask for a trace file, validate it and continue it as the live session. */
+  openTraceFile: {
+    request: z.object({}).strict(),
+    reply: z
+      .object({ opened: labCommands.importTrace.reply.nullable() })
+      .strict() satisfies z.ZodType<{ opened: SessionInfo | null }>,
+  },
+} as const
+
+export type ShellCommands = typeof shellCommands
+export type ShellCommandName = keyof ShellCommands
+export interface ShellReplies {
+  readonly saveTraceFile: { readonly saved: boolean; readonly fileName: string | null }
+  readonly openTraceFile: { readonly opened: SessionInfo | null }
+}
+
+/** Panels the View menu can show or hide (the views of the lab). */
+export const PANELS = [
+  'timeline',
+  'logs',
+  'events',
+  'faults',
+  'client',
+  'inspector',
+  'checker',
+] as const
+export type PanelName = (typeof PANELS)[number]
+
+/** What a native menu item asks the page to do (the page owns dialogs and panels). */
+export type MenuIntent =
+  | { readonly intent: 'new-cluster' }
+  | { readonly intent: 'reset' }
+  | { readonly intent: 'toggle-play' }
+  | { readonly intent: 'show-shortcuts' }
+  | { readonly intent: 'toggle-panel'; readonly panel: PanelName }
+  /** A trace was opened from the File menu: the page shows the new session. */
+  | { readonly intent: 'session-opened' }
+  /** A menu action failed in main (a file that would not open): the page shows the message. */
+  | { readonly intent: 'error'; readonly message: string }
+
+export const menuIntentSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('new-cluster') }).strict(),
+  z.object({ intent: z.literal('reset') }).strict(),
+  z.object({ intent: z.literal('toggle-play') }).strict(),
+  z.object({ intent: z.literal('show-shortcuts') }).strict(),
+  z.object({ intent: z.literal('toggle-panel'), panel: z.enum(PANELS) }).strict(),
+  z.object({ intent: z.literal('session-opened') }).strict(),
+  z.object({ intent: z.literal('error'), message: z.string() }).strict(),
+]) satisfies z.ZodType<MenuIntent>

@@ -1,0 +1,5 @@
+export * from './clock'
+export * from './event-log'
+export * from './lab-host'
+export * from './serve'
+export * from './session'

@@ -1,0 +1,347 @@
+import {
+  DEFAULT_SPEED,
+  MAX_BATCHES_PER_SECOND,
+  MAX_SPEED,
+  MIN_SPEED,
+  type InFlightMessage,
+  type LabBatch,
+  type PendingTimer,
+  type Playback,
+} from '../api/batch'
+import type { ApplyReply, ExportedTrace, SessionInfo, StepReply, TraceSlice } from '../api/commands'
+import { MAX_SLICE_EVENTS } from '../api/commands'
+import type { ClusterAction } from '../sim/actions'
+import { Cluster } from '../sim/cluster'
+import type { ClusterConfigInput } from '../sim/config'
+import type { FrameTimer, WallClock } from './clock'
+import { inputsBetween } from './event-log'
+import { LiveSession } from './session'
+
+/** Wall time between two batches: batches never come faster than MAX_BATCHES_PER_SECOND. */
+export const FRAME_INTERVAL_MS = 1000 / MAX_BATCHES_PER_SECOND
+/** A frame that comes late (the host was busy, the laptop slept) advances at most this much
+ * wall time, so the cluster never leaps ahead of what the user saw. */
+export const MAX_FRAME_WALL_MS = 250
+/** Most queue events one frame processes; beyond it the cluster falls behind real time rather
+ * than freezing the host. */
+export const MAX_QUEUE_EVENTS_PER_FRAME = 20_000
+/** Most events one batch carries; the rest are counted in `omittedEvents` (slices have them). */
+export const MAX_EVENTS_PER_BATCH = 5_000
+/** Longest span one runTo may cover. */
+export const MAX_RUN_TO_SPAN_MS = 60 * 60 * 1000
+
+export class HostError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'HostError'
+  }
+}
+
+export interface LabHostOptions {
+  readonly clock: WallClock
+  readonly timer: FrameTimer
+  /** Receives every batch; the adapter sends it to the page. */
+  readonly onBatch: (batch: LabBatch) => void
+  /** The first session's config; the default 5-node cluster when absent. */
+  readonly config?: ClusterConfigInput
+  /** Whether the first session starts running (it does, so a first-time user sees an election). */
+  readonly running?: boolean
+  readonly speed?: number
+  /** Events a session keeps for slices. */
+  readonly logCapacity?: number
+}
+
+/**
+ * LabHost owns the live session — the cluster plus what is attached to it — and speaks the api
+ * contract: play, pause, speed, step, run to a time, user actions, batches, slices.
+ *
+ * Pacing: one frame timer drives everything. Each frame advances virtual time by the wall time
+ * since the previous frame times the speed, then sends one batch with the events since the
+ * previous batch and the state to draw. Frames are at least FRAME_INTERVAL_MS apart, so however
+ * fast the cluster runs, the page gets at most MAX_BATCHES_PER_SECOND batches. While paused,
+ * a command that changed something asks for one frame, under the same limit.
+ */
+export class LabHost {
+  private readonly clock: WallClock
+  private readonly timer: FrameTimer
+  private readonly onBatch: (batch: LabBatch) => void
+  private readonly logCapacity: number | undefined
+  private sessionCounter = 0
+  private current: LiveSession
+  private running: boolean
+  private speed: number
+  private batchSeq = 0
+  private lastBatchWall = Number.NEGATIVE_INFINITY
+  private lastAdvanceWall = 0
+  private cancelFrame: (() => void) | null = null
+  private dirty = true
+  private disposed = false
+
+  constructor(options: LabHostOptions) {
+    this.clock = options.clock
+    this.timer = options.timer
+    this.onBatch = options.onBatch
+    this.logCapacity = options.logCapacity
+    this.speed = checkSpeed(options.speed ?? DEFAULT_SPEED)
+    this.running = options.running ?? true
+    this.current = this.open(new Cluster(options.config ?? {}))
+    this.lastAdvanceWall = this.clock.now()
+    this.scheduleFrame()
+  }
+
+  /** The live cluster (direct callers: the CLI and tests). */
+  get cluster(): Cluster {
+    return this.current.cluster
+  }
+
+  get playback(): Playback {
+    return { running: this.running, speed: this.speed }
+  }
+
+  info(): SessionInfo {
+    return {
+      session: this.current.id,
+      config: this.cluster.config,
+      playback: this.playback,
+      t: this.cluster.now,
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sessions
+
+  /** Replace the session with a new cluster from a config (a ClusterConfigInput, checked by the
+   * simulator). Throws ConfigError, and nothing changes, on a bad config. */
+  createSession(config: unknown = {}, running = this.running): SessionInfo {
+    const cluster = new Cluster(config)
+    this.replace(cluster, running)
+    return this.info()
+  }
+
+  /** Start over from the current config: the same seed gives the same run. */
+  reset(): SessionInfo {
+    return this.createSession(configInput(this.cluster), this.running)
+  }
+
+  /** The present state as a batch, without consuming the events waiting for the next batch. */
+  snapshot(): { info: SessionInfo; batch: LabBatch } {
+    return { info: this.info(), batch: this.buildBatch([], 0, this.batchSeq) }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Playback
+
+  play(): Playback {
+    if (!this.running) {
+      this.running = true
+      this.lastAdvanceWall = this.clock.now()
+      this.changed()
+    }
+    return this.playback
+  }
+
+  pause(): Playback {
+    if (this.running) {
+      this.advanceToWallNow()
+      this.running = false
+      this.changed()
+    }
+    return this.playback
+  }
+
+  setSpeed(speed: number): Playback {
+    const checked = checkSpeed(speed)
+    // Time so far ran at the old speed.
+    if (this.running) this.advanceToWallNow()
+    this.speed = checked
+    this.changed()
+    return this.playback
+  }
+
+  /** Pause, then process exactly one pending event. */
+  step(): StepReply {
+    this.pause()
+    const stepped = this.cluster.step()
+    this.changed()
+    return { stepped, t: this.cluster.now }
+  }
+
+  /** Run as fast as possible up to virtual time t (the clock never goes backwards). */
+  runTo(t: number): { t: number } {
+    const now = this.cluster.now
+    if (t < now) {
+      throw new HostError(
+        `runTo: t = ${t} ms is before the cluster's time (${now} ms); time only runs forward`,
+      )
+    }
+    if (t - now > MAX_RUN_TO_SPAN_MS) {
+      throw new HostError(
+        `runTo: ${t - now} ms ahead is more than the ${MAX_RUN_TO_SPAN_MS} ms one run may cover`,
+      )
+    }
+    this.cluster.runUntil(t)
+    this.lastAdvanceWall = this.clock.now()
+    this.changed()
+    return { t: this.cluster.now }
+  }
+
+  /** A user action, recorded as an input by the cluster. Throws (nothing applied) if invalid. */
+  apply(action: ClusterAction): ApplyReply {
+    if (this.running) this.advanceToWallNow()
+    const outcome = this.cluster.apply(action)
+    this.changed()
+    return { submitted: outcome ?? null }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Traces
+
+  traceSlice(from: number, to: number, limit = MAX_SLICE_EVENTS): TraceSlice {
+    if (from > to) throw new HostError(`traceSlice: from (${from}) is after to (${to})`)
+    const { events, truncated } = this.current.log.slice(from, to, limit)
+    return {
+      from,
+      to,
+      events,
+      inputs: inputsBetween(this.cluster.inputs, from, to),
+      truncated,
+      keptFrom: this.current.log.keptFrom,
+    }
+  }
+
+  exportTrace(): ExportedTrace {
+    // Integration point: encodeTrace(recorder.finish()) once src/shared/trace lands.
+    throw new HostError('exporting a trace needs the trace module, which is not in this build yet')
+  }
+
+  importTrace(text: string): SessionInfo {
+    // Integration point: importTrace(text) then forkTrace(trace, end) once src/shared/trace lands.
+    void text
+    throw new HostError('opening a trace needs the trace module, which is not in this build yet')
+  }
+
+  /** Stop the frame timer and detach from the cluster. */
+  dispose(): void {
+    this.disposed = true
+    this.cancelFrame?.()
+    this.cancelFrame = null
+    this.current.close()
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Pacing
+
+  private open(cluster: Cluster): LiveSession {
+    return new LiveSession(++this.sessionCounter, cluster, this.logCapacity)
+  }
+
+  private replace(cluster: Cluster, running: boolean): void {
+    this.current.close()
+    this.current = this.open(cluster)
+    this.batchSeq = 0
+    this.running = running
+    this.lastAdvanceWall = this.clock.now()
+    this.changed()
+  }
+
+  private changed(): void {
+    this.dirty = true
+    this.scheduleFrame()
+  }
+
+  private scheduleFrame(): void {
+    if (this.cancelFrame !== null || this.disposed) return
+    const wait = Math.max(0, this.lastBatchWall + FRAME_INTERVAL_MS - this.clock.now())
+    this.cancelFrame = this.timer.schedule(() => this.frame(), wait)
+  }
+
+  private frame(): void {
+    this.cancelFrame = null
+    if (this.disposed) return
+    if (this.running) this.advanceToWallNow()
+    if (this.running || this.dirty) this.flush()
+    if (this.running) this.scheduleFrame()
+  }
+
+  /** Bring virtual time up to the wall clock: elapsed wall time times the speed. */
+  private advanceToWallNow(): void {
+    const now = this.clock.now()
+    const wall = Math.min(Math.max(0, now - this.lastAdvanceWall), MAX_FRAME_WALL_MS)
+    this.lastAdvanceWall = now
+    const cluster = this.cluster
+    const target = cluster.now + wall * this.speed
+    let processed = 0
+    for (;;) {
+      const next = cluster.nextEventTime()
+      if (next === null || next > target) break
+      if (processed++ >= MAX_QUEUE_EVENTS_PER_FRAME) return // behind real time: keep the clock
+      cluster.step()
+    }
+    cluster.runUntil(target)
+  }
+
+  private flush(): void {
+    const unsent = this.current.takeUnsent()
+    const omitted = Math.max(0, unsent.length - MAX_EVENTS_PER_BATCH)
+    const events = omitted > 0 ? unsent.slice(omitted) : unsent
+    const batch = this.buildBatch(events, omitted, this.batchSeq++)
+    this.lastBatchWall = this.clock.now()
+    this.dirty = false
+    this.onBatch(batch)
+  }
+
+  private buildBatch(events: LabBatch['events'], omittedEvents: number, seq: number): LabBatch {
+    const cluster = this.cluster
+    const inFlight: InFlightMessage[] = []
+    const timers: PendingTimer[] = []
+    for (const pending of cluster.pending()) {
+      if (pending.kind === 'message') {
+        inFlight.push({
+          event: pending.event,
+          id: pending.id,
+          copy: pending.copy,
+          from: pending.message.from,
+          to: pending.message.to,
+          sentAt: pending.sentAt,
+          deliverAt: pending.time,
+          message: pending.message,
+        })
+      } else {
+        timers.push({
+          event: pending.event,
+          node: pending.node,
+          timer: pending.timer,
+          time: pending.time,
+        })
+      }
+    }
+    return {
+      session: this.current.id,
+      seq,
+      t: cluster.now,
+      step: cluster.stepCount,
+      playback: this.playback,
+      events,
+      omittedEvents,
+      nodes: cluster.nodeStates(),
+      leader: cluster.leader(),
+      inFlight,
+      timers,
+      faults: cluster.faults(),
+      stats: cluster.stats,
+    }
+  }
+}
+
+function checkSpeed(speed: number): number {
+  if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) {
+    throw new HostError(`speed must be between ${MIN_SPEED}x and ${MAX_SPEED}x, not ${speed}`)
+  }
+  return speed
+}
+
+/** The config a cluster was made from, as input for a new one. */
+function configInput(cluster: Cluster): unknown {
+  const { networkPreset, network, ...rest } = cluster.config
+  return { ...rest, network: networkPreset === 'custom' ? network : networkPreset }
+}

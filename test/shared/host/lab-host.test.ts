@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_SPEED, type LabBatch } from '../../../src/shared/api/batch'
+import { FRAME_INTERVAL_MS, LabHost, MAX_EVENTS_PER_BATCH } from '../../../src/shared/host/lab-host'
+import { FakeClock } from './fake-clock'
+
+function makeHost(options: { running?: boolean; speed?: number; config?: object } = {}) {
+  const clock = new FakeClock()
+  const batches: LabBatch[] = []
+  const host = new LabHost({
+    clock,
+    timer: clock,
+    onBatch: (batch) => batches.push(batch),
+    ...options,
+  })
+  return { clock, batches, host }
+}
+
+describe('LabHost on launch', () => {
+  it('opens a running default 5-node cluster at the default speed', () => {
+    const { host } = makeHost()
+    expect(host.cluster.nodeIds).toHaveLength(5)
+    expect(host.playback).toEqual({ running: true, speed: DEFAULT_SPEED })
+  })
+
+  it('shows the first leader within 10 s of wall time without any command', () => {
+    const { clock, batches } = makeHost()
+    let electedAt: number | null = null
+    while (electedAt === null && clock.now() < 20_000) {
+      clock.advance(100)
+      if (batches.at(-1)?.leader !== null && batches.at(-1) !== undefined) electedAt = clock.now()
+    }
+    expect(electedAt).not.toBeNull()
+    expect(electedAt!).toBeLessThanOrEqual(10_000)
+  })
+})
+
+describe('LabHost pacing', () => {
+  it('advances virtual time by wall time times the speed', () => {
+    const { clock, host } = makeHost({ speed: 0.05 })
+    // Virtual time trails the wall clock by at most one frame.
+    clock.advance(2000)
+    expect(host.cluster.now).toBeLessThanOrEqual(100)
+    expect(host.cluster.now).toBeGreaterThanOrEqual((2000 - FRAME_INTERVAL_MS) * 0.05)
+    host.setSpeed(2)
+    clock.advance(1000)
+    expect(host.cluster.now).toBeLessThanOrEqual(2100)
+    expect(host.cluster.now).toBeGreaterThanOrEqual(100 + (1000 - FRAME_INTERVAL_MS) * 2)
+  })
+
+  it('sends at most 60 batches per wall second, even at 100x', () => {
+    const { clock, batches } = makeHost({ speed: 100 })
+    clock.advance(5000)
+    expect(batches.length).toBeLessThanOrEqual(5 * 60)
+    expect(batches.length).toBeGreaterThanOrEqual(5 * 50)
+    for (const delay of clock.delays.slice(1))
+      expect(delay).toBeGreaterThanOrEqual(FRAME_INTERVAL_MS - 1e-9)
+  })
+
+  it('carries every event exactly once, in order, across batches', () => {
+    const { clock, batches } = makeHost({ speed: 10 })
+    clock.advance(3000)
+    const seqs = batches.flatMap((batch) => batch.events.map((event) => event.seq))
+    expect(seqs.length).toBeGreaterThan(100)
+    expect(seqs).toEqual(seqs.map((_, i) => i))
+    expect(batches.map((b) => b.seq)).toEqual(batches.map((_, i) => i))
+  })
+
+  it('batches carry node states and messages in flight for animation', () => {
+    const { clock, batches } = makeHost({ speed: 1 })
+    clock.advance(1000)
+    const withMessages = batches.find((b) => b.inFlight.length > 0)
+    expect(withMessages).toBeDefined()
+    const message = withMessages!.inFlight[0]!
+    expect(message.deliverAt).toBeGreaterThanOrEqual(withMessages!.t)
+    expect(message.sentAt).toBeLessThanOrEqual(withMessages!.t)
+    expect(withMessages!.nodes.map((n) => n.id)).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('caps the events in one batch and counts the rest as omitted', () => {
+    const { clock, host, batches } = makeHost({ running: false })
+    host.runTo(60_000)
+    clock.advance(100)
+    const batch = batches.at(-1)!
+    expect(batch.events.length).toBe(MAX_EVENTS_PER_BATCH)
+    expect(batch.omittedEvents).toBeGreaterThan(0)
+    expect(batch.events.at(-1)!.t).toBeLessThanOrEqual(60_000)
+  })
+
+  it('does nothing while paused: no time passes and no batches are sent', () => {
+    const { clock, host, batches } = makeHost({ running: false })
+    clock.advance(100)
+    const count = batches.length
+    clock.advance(5000)
+    expect(host.cluster.now).toBe(0)
+    expect(batches.length).toBe(count)
+    expect(clock.pendingTimers).toBe(0)
+  })
+
+  it('pause stops time where it is; play resumes from there', () => {
+    const { clock, host } = makeHost({ speed: 1 })
+    clock.advance(500)
+    host.pause()
+    const t = host.cluster.now
+    clock.advance(2000)
+    expect(host.cluster.now).toBe(t)
+    host.play()
+    clock.advance(500)
+    expect(host.cluster.now).toBeGreaterThanOrEqual(t + 500 - FRAME_INTERVAL_MS)
+    expect(host.cluster.now).toBeLessThanOrEqual(t + 500)
+  })
+
+  it('rejects speeds outside 0.01x to 100x', () => {
+    const { host } = makeHost()
+    expect(() => host.setSpeed(0.001)).toThrow(/between 0.01x and 100x/)
+    expect(() => host.setSpeed(1000)).toThrow(/between 0.01x and 100x/)
+    expect(host.playback.speed).toBe(DEFAULT_SPEED)
+  })
+})
+
+describe('LabHost commands', () => {
+  it('step pauses and processes exactly one queue event', () => {
+    const { clock, host, batches } = makeHost()
+    const before = host.cluster.stepCount
+    const reply = host.step()
+    expect(reply.stepped).toBe(true)
+    expect(host.cluster.stepCount).toBe(before + 1)
+    expect(host.playback.running).toBe(false)
+    clock.advance(50)
+    expect(batches.at(-1)!.step).toBe(before + 1)
+  })
+
+  it('runTo runs forward to the time asked, never backwards', () => {
+    const { host } = makeHost({ running: false })
+    expect(host.runTo(2000)).toEqual({ t: 2000 })
+    expect(host.cluster.leader()).not.toBeNull()
+    expect(() => host.runTo(1000)).toThrow(/time only runs forward/)
+  })
+
+  it('records each user action as an input at the current time', () => {
+    const { host } = makeHost({ running: false })
+    host.runTo(2000)
+    const leader = host.cluster.leader()!
+    host.apply({ type: 'crash', node: leader })
+    const reply = host.apply({ type: 'submit', command: 'x', node: 'leader' })
+    expect(host.cluster.inputs.map((input) => [input.t, input.action.type])).toEqual([
+      [2000, 'crash'],
+      [2000, 'submit'],
+    ])
+    expect(reply.submitted).not.toBeNull()
+  })
+
+  it('an impossible action throws and changes nothing', () => {
+    const { host } = makeHost({ running: false })
+    expect(() => host.apply({ type: 'restart', node: 2 })).toThrow(/only a crashed node/)
+    expect(host.cluster.inputs).toHaveLength(0)
+  })
+
+  it('manual deliver, drop and duplicate act on a message in flight', () => {
+    const { host } = makeHost({ running: false })
+    host.runTo(400)
+    while (host.snapshot().batch.inFlight.length < 2) host.step()
+    const inFlight = host.snapshot().batch.inFlight
+    expect(inFlight.length).toBeGreaterThan(1)
+    host.apply({ type: 'drop', event: inFlight[0]!.event })
+    host.apply({ type: 'duplicate', event: inFlight[1]!.event })
+    const after = host.snapshot().batch.inFlight
+    expect(after.some((m) => m.event === inFlight[0]!.event)).toBe(false)
+    expect(after.filter((m) => m.id === inFlight[1]!.id)).toHaveLength(2)
+  })
+
+  it('a new session replaces the cluster, numbers its batches from 0, and a bad config changes nothing', () => {
+    const { clock, host, batches } = makeHost({ speed: 1 })
+    clock.advance(200)
+    const info = host.createSession({ nodes: 3, seed: 7 }, false)
+    expect(info.session).toBe(2)
+    expect(info.config.nodes).toBe(3)
+    clock.advance(100)
+    expect(batches.at(-1)!.session).toBe(2)
+    expect(batches.at(-1)!.seq).toBe(0)
+    expect(() => host.createSession({ nodes: 40 })).toThrow(/nodes/)
+    expect(host.cluster.config.nodes).toBe(3)
+  })
+
+  it('reset replays the same run from the same seed', () => {
+    const { host } = makeHost({ running: false })
+    host.runTo(3000)
+    const first = host.snapshot().batch.nodes
+    host.reset()
+    expect(host.cluster.now).toBe(0)
+    host.runTo(3000)
+    expect(host.snapshot().batch.nodes).toEqual(first)
+  })
+
+  it('serves trace slices by time, with the inputs in range', () => {
+    const { host } = makeHost({ running: false })
+    host.runTo(1000)
+    host.apply({ type: 'crash', node: 1 })
+    host.runTo(2000)
+    const slice = host.traceSlice(500, 1500)
+    expect(slice.events.length).toBeGreaterThan(0)
+    expect(slice.events.every((e) => e.t >= 500 && e.t < 1500)).toBe(true)
+    expect(slice.inputs.map((i) => i.action.type)).toEqual(['crash'])
+    const limited = host.traceSlice(0, 2000, 10)
+    expect(limited.events).toHaveLength(10)
+    expect(limited.truncated).toBe(true)
+  })
+
+  it('dispose stops the frame timer', () => {
+    const { clock, host, batches } = makeHost()
+    host.dispose()
+    clock.advance(1000)
+    expect(batches).toHaveLength(0)
+  })
+})
