@@ -24,14 +24,13 @@ class ChurnClient {
       }
       return
     }
+    // Like the lab's client: offer the value to every running node; a stale leader may accept
+    // it too, so remember the last node that accepted.
     const value = this.lab.randomCommand()
     for (const id of h.nodes) {
       if (h.cluster.status(id) !== 'up') continue
       const r = h.start(id, value)
-      if (r.isLeader) {
-        this.pending = { index: r.index, value, since: h.now }
-        return
-      }
+      if (r.isLeader) this.pending = { index: r.index, value, since: h.now }
     }
   }
 }

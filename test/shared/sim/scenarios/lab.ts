@@ -2,8 +2,14 @@ import { Harness } from '../../../../src/shared/sim/harness'
 import { SimRandom } from '../../../../src/shared/sim/random'
 import type { NetworkPreset } from '../../../../src/shared/sim/config'
 
-/** Every ported scenario runs under each of these seeds. */
-export const SEEDS = [1, 2, 3, 4, 5]
+/**
+ * Every ported scenario runs under each of these seeds: 1 to 5, or 1 to N with
+ * RAFTLAB_LAB_SEEDS=N for a longer soak.
+ */
+export const SEEDS = Array.from(
+  { length: Math.max(5, Number(process.env['RAFTLAB_LAB_SEEDS'] ?? 5)) },
+  (_, i) => i + 1,
+)
 
 /** The classic lab's RaftElectionTimeout: a generous upper bound on electing a leader. */
 export const ELECTION_TIMEOUT = 1000
