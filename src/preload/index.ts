@@ -1,9 +1,4 @@
-import { contextBridge } from 'electron'
+import { contextBridge, ipcRenderer } from 'electron'
+import { createBridge } from './bridge'
 
-// What the page may see. The typed api contract (src/shared/api) will be exposed here as one
-// narrow function per operation; raw ipcRenderer never reaches the page.
-const raftlab = Object.freeze({
-  version: __RAFTLAB_VERSION__,
-})
-
-contextBridge.exposeInMainWorld('raftlab', raftlab)
+contextBridge.exposeInMainWorld('raftlab', createBridge(ipcRenderer, __RAFTLAB_VERSION__))

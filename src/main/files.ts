@@ -1,0 +1,59 @@
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import type { BrowserWindow, Dialog } from 'electron'
+import { MAX_TRACE_TEXT } from '../shared/api/commands'
+import type { LabHost } from '../shared/host/lab-host'
+import type { ShellHandlers } from './ipc'
+
+const TRACE_FILTERS = [
+  { name: 'Raft Lab trace', extensions: ['json', 'raftlab'] },
+  { name: 'All files', extensions: ['*'] },
+]
+
+/**
+ * Save and open dialogs, with the file reads and writes done here in main: the page never sees
+ * a path or touches the file system. The user picks every path in a native dialog.
+ */
+export function traceFileShell(
+  dialog: Pick<Dialog, 'showSaveDialog' | 'showOpenDialog'>,
+  window: () => BrowserWindow | null,
+  host: LabHost,
+): ShellHandlers {
+  return {
+    saveTraceFile: async () => {
+      const trace = host.exportTrace()
+      const parent = window()
+      const options = { title: 'Export trace', defaultPath: trace.fileName, filters: TRACE_FILTERS }
+      const choice =
+        parent === null
+          ? await dialog.showSaveDialog(options)
+          : await dialog.showSaveDialog(parent, options)
+      if (choice.canceled || choice.filePath === undefined || choice.filePath === '') {
+        return { saved: false, fileName: null }
+      }
+      await writeFile(choice.filePath, trace.text, 'utf8')
+      return { saved: true, fileName: choice.filePath }
+    },
+    openTraceFile: async () => {
+      const parent = window()
+      const options = {
+        title: 'Open trace',
+        filters: TRACE_FILTERS,
+        properties: ['openFile' as const],
+      }
+      const choice =
+        parent === null
+          ? await dialog.showOpenDialog(options)
+          : await dialog.showOpenDialog(parent, options)
+      const file = choice.filePaths[0]
+      if (choice.canceled || file === undefined) return { opened: null }
+      const size = (await stat(file)).size
+      if (size > MAX_TRACE_TEXT) {
+        throw new Error(
+          `${file} is ${size} bytes; a trace file may be at most ${MAX_TRACE_TEXT} bytes`,
+        )
+      }
+      const text = await readFile(file, 'utf8')
+      return { opened: host.importTrace(text) }
+    },
+  }
+}

@@ -1,0 +1,304 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { startRaftLab, type RaftLab } from '../../src/main/app'
+import {
+  API_COMMAND_NAMES,
+  BATCH_CHANNEL,
+  commandChannel,
+  MENU_CHANNEL,
+  type ApiCommandName,
+  type LabBatch,
+} from '../../src/shared/api'
+import { FakeClock } from '../shared/host/fake-clock'
+import * as electron from './electron-stub'
+
+vi.mock('electron', () => import('./electron-stub'))
+
+const { app, BrowserWindow, dialog, ipcMain, Menu, protocol } = electron
+
+let lab: RaftLab
+let clock: FakeClock
+
+beforeEach(async () => {
+  electron.resetElectronStub()
+  clock = new FakeClock()
+  lab = startRaftLab({ preloadPath: '/app/preload.cjs', rendererRoot: '/app/renderer', clock })
+  await lab.ready
+})
+
+afterEach(() => {
+  app.emit('will-quit')
+})
+
+function mainWindow() {
+  return BrowserWindow.instances[0]!
+}
+
+/** An invoke as the app's own page sends it. */
+function fromPage(url = 'raftlab://app/index.html') {
+  return { sender: mainWindow().webContents, senderFrame: { url, parent: null } }
+}
+
+async function invoke(name: ApiCommandName, payload: unknown = {}, event: unknown = fromPage()) {
+  const handler = ipcMain.handlers.get(commandChannel(name))
+  if (handler === undefined) throw new Error(`no handler for ${name}`)
+  return (await handler(event, payload)) as
+    { ok: true; value: never } | { ok: false; error: { message: string } }
+}
+
+function batchesSent(): LabBatch[] {
+  return mainWindow()
+    .webContents.sent.filter((m) => m.channel === BATCH_CHANNEL)
+    .map((m) => m.payload as LabBatch)
+}
+
+describe('the desktop app at launch', () => {
+  it('registers the app scheme, sandboxes every renderer and denies permissions', () => {
+    expect(protocol.privileged).toEqual([
+      { scheme: 'raftlab', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ])
+    expect(protocol.handlers.has('raftlab')).toBe(true)
+    expect(app.enableSandbox).toHaveBeenCalled()
+    expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled()
+  })
+
+  it('opens one window on the app protocol, never a file or a server', () => {
+    expect(BrowserWindow.instances).toHaveLength(1)
+    expect(mainWindow().loadedUrl).toBe('raftlab://app/index.html')
+    expect(mainWindow().options).toMatchObject({ webPreferences: { preload: '/app/preload.cjs' } })
+  })
+
+  it('locks down every web contents the app creates', () => {
+    const contents = new electron.FakeWebContents()
+    app.emit('web-contents-created', {}, contents)
+    const preventDefault = vi.fn()
+    contents.emit('will-navigate', { preventDefault })
+    expect(preventDefault).toHaveBeenCalled()
+    expect(contents.windowOpenHandler!({})).toEqual({ action: 'deny' })
+  })
+
+  it('registers one handler per command of the contract, and no others', () => {
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(
+      API_COMMAND_NAMES.map(commandChannel).sort(),
+    )
+  })
+
+  it('starts a running 5-node cluster and pushes batches to the window', () => {
+    clock.advance(1000)
+    const batches = batchesSent()
+    expect(batches.length).toBeGreaterThan(30)
+    expect(batches.length).toBeLessThanOrEqual(61)
+    expect(batches.at(-1)!.nodes).toHaveLength(5)
+    expect(batches.at(-1)!.playback.running).toBe(true)
+  })
+
+  it('in a packaged app ignores a dev server URL', async () => {
+    app.emit('will-quit')
+    electron.resetElectronStub()
+    app.isPackaged = true
+    const packaged = startRaftLab({
+      preloadPath: '/p',
+      rendererRoot: '/r',
+      devServerUrl: 'http://localhost:5173',
+      clock: new FakeClock(),
+    })
+    await packaged.ready
+    expect(BrowserWindow.instances[0]!.loadedUrl).toBe('raftlab://app/index.html')
+    expect(BrowserWindow.instances[0]!.options).toMatchObject({
+      webPreferences: { devTools: false },
+    })
+  })
+})
+
+describe('the IPC handlers', () => {
+  it.each(API_COMMAND_NAMES)('%s refuses a sender that is not the app page', async (name) => {
+    const before = lab.host.cluster.inputs.length
+    const foreign = await invoke(name, {}, fromPage('https://evil.example/'))
+    expect(foreign).toEqual({
+      ok: false,
+      error: { message: `${name} refused: the request did not come from the Raft Lab window` },
+    })
+    const otherContents = await invoke(
+      name,
+      {},
+      {
+        sender: new electron.FakeWebContents(),
+        senderFrame: { url: 'raftlab://app/index.html', parent: null },
+      },
+    )
+    expect(otherContents.ok).toBe(false)
+    const subframe = await invoke(
+      name,
+      {},
+      {
+        sender: mainWindow().webContents,
+        senderFrame: { url: 'raftlab://app/index.html', parent: {} },
+      },
+    )
+    expect(subframe.ok).toBe(false)
+    expect(lab.host.cluster.inputs.length).toBe(before)
+  })
+
+  it.each([
+    ['createSession', { config: { nodes: 99 } }, /nodes/],
+    ['createSession', 'five nodes', /invalid createSession request/],
+    ['setSpeed', { speed: 1e9 }, /speed/],
+    ['runTo', { t: 'soon' }, /t:/],
+    ['apply', { action: { type: 'crash' } }, /action/],
+    ['apply', { action: { type: 'crash', node: 1, __proto__: { x: 1 }, extra: 1 } }, /action/],
+    ['traceSlice', { from: 5, to: 1 }, /from/],
+    ['importTrace', { text: 42 }, /text/],
+    ['saveTraceFile', { path: '/etc/passwd' }, /invalid saveTraceFile request/],
+    ['openTraceFile', { path: '/etc/passwd' }, /invalid openTraceFile request/],
+  ] as const)('%s rejects a bad payload %j', async (name, payload, message) => {
+    const result = await invoke(name, payload)
+    expect(result.ok).toBe(false)
+    expect(!result.ok && result.error.message).toMatch(message)
+    expect(lab.host.cluster.inputs).toHaveLength(0)
+  })
+
+  it('answers snapshot with the present state', async () => {
+    const result = await invoke('snapshot')
+    expect(result.ok).toBe(true)
+    const value = (result as { value: { batch: LabBatch } }).value
+    expect(value.batch.nodes).toHaveLength(5)
+  })
+
+  it('drives a whole session: create, run, act, step, and events reach the window', async () => {
+    const created = await invoke('createSession', { config: { nodes: 3, seed: 4 }, running: false })
+    expect(created).toMatchObject({ ok: true, value: { config: { nodes: 3, seed: 4 } } })
+    expect(await invoke('setSpeed', { speed: 10 })).toEqual({
+      ok: true,
+      value: { running: false, speed: 10 },
+    })
+    expect(await invoke('play')).toMatchObject({ ok: true, value: { running: true } })
+    clock.advance(1000)
+    const session = (created as { value: { session: number } }).value.session
+    const batches = batchesSent().filter((b) => b.session === session)
+    const events = batches.flatMap((b) => b.events)
+    expect(events.some((e) => e.kind === 'role' && e.to === 'leader')).toBe(true)
+    const leader = batches.at(-1)!.leader!
+    expect(leader).not.toBeNull()
+
+    expect(await invoke('apply', { action: { type: 'crash', node: leader } })).toEqual({
+      ok: true,
+      value: { submitted: null },
+    })
+    clock.advance(3000)
+    const after = batchesSent().at(-1)!
+    expect(after.nodes[leader - 1]!.status).toBe('crashed')
+    expect(after.leader).not.toBeNull()
+    expect(after.leader).not.toBe(leader)
+
+    expect(await invoke('pause')).toMatchObject({ ok: true, value: { running: false } })
+    const stepped = await invoke('step')
+    expect(stepped).toMatchObject({ ok: true, value: { stepped: true } })
+    const slice = await invoke('traceSlice', { from: 0, to: 1e9, limit: 5 })
+    expect(slice).toMatchObject({ ok: true, value: { truncated: true } })
+    expect(lab.host.cluster.inputs.map((i) => i.action.type)).toEqual(['crash'])
+  })
+
+  it('reports an impossible action as an error value', async () => {
+    const result = await invoke('apply', { action: { type: 'resume', node: 2 } })
+    expect(result).toEqual({
+      ok: false,
+      error: { message: 'resume: node 2 is up, only a paused node can resume' },
+    })
+  })
+
+  it('does not push to a closed window', () => {
+    mainWindow().destroyed = true
+    const sent = mainWindow().webContents.sent.length
+    clock.advance(500)
+    expect(mainWindow().webContents.sent.length).toBe(sent)
+  })
+})
+
+describe('files and dialogs', () => {
+  it('open: a cancelled dialog opens nothing', async () => {
+    dialog.showOpenDialog.mockResolvedValue({ canceled: true, filePaths: [] })
+    expect(await invoke('openTraceFile')).toEqual({ ok: true, value: { opened: null } })
+  })
+
+  it('open: reads the chosen file in main and reports a bad trace as an error value', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'raftlab-open-'))
+    const file = path.join(dir, 'bad.json')
+    writeFileSync(file, '{"format":"not a trace"}')
+    dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [file] })
+    const result = await invoke('openTraceFile')
+    expect(result.ok).toBe(false)
+    expect(lab.host.cluster.config.nodes).toBe(5)
+  })
+
+  it('save: a cancelled dialog writes nothing', async () => {
+    dialog.showSaveDialog.mockResolvedValue({ canceled: true })
+    const result = await invoke('saveTraceFile')
+    if (result.ok) expect(result.value).toEqual({ saved: false, fileName: null })
+    else expect(result.error.message).toMatch(/trace/)
+  })
+
+  it('save: writes the trace to the path the user chose', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'raftlab-save-'))
+    const file = path.join(dir, 'run.json')
+    dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: file })
+    const result = await invoke('saveTraceFile')
+    if (result.ok) {
+      expect(result.value).toEqual({ saved: true, fileName: file })
+      expect(readFileSync(file, 'utf8')).toBe(lab.host.exportTrace().text)
+    } else {
+      // Until the trace module is in the build, export says so.
+      expect(result.error.message).toMatch(/trace module/)
+    }
+  })
+})
+
+describe('the native menu', () => {
+  type Item = { label?: string; role?: string; submenu?: Item[]; click?: () => void }
+  const menu = () => Menu.current!.template as Item[]
+  const item = (top: string, label: string) =>
+    menu()
+      .find((m) => m.label === top || m.role === top.toLowerCase())!
+      .submenu!.find((i) => i.label === label)!
+
+  it('has File, Edit, View and Help', () => {
+    expect(menu().map((m) => m.label ?? m.role)).toEqual(['File', 'editMenu', 'View', 'help'])
+  })
+
+  it.each([
+    ['File', 'New Cluster…', { intent: 'new-cluster' }],
+    ['File', 'Reset Cluster', { intent: 'reset' }],
+    ['View', 'Timeline', { intent: 'toggle-panel', panel: 'timeline' }],
+    ['View', 'Checker', { intent: 'toggle-panel', panel: 'checker' }],
+    ['Help', 'Keyboard Shortcuts', { intent: 'show-shortcuts' }],
+  ])('%s > %s asks the page to act', (top, label, intent) => {
+    item(top, label).click!()
+    expect(mainWindow().webContents.sent.filter((m) => m.channel === MENU_CHANNEL)).toEqual([
+      { channel: MENU_CHANNEL, payload: intent },
+    ])
+  })
+
+  it('File > Open Trace… opens the dialog in main', async () => {
+    dialog.showOpenDialog.mockResolvedValue({ canceled: true, filePaths: [] })
+    item('File', 'Open Trace…').click!()
+    await vi.waitFor(() => expect(dialog.showOpenDialog).toHaveBeenCalled())
+  })
+})
+
+describe('shutdown', () => {
+  it('stops the host and removes the handlers when the app quits', () => {
+    app.emit('will-quit')
+    expect(ipcMain.handlers.size).toBe(0)
+    expect(protocol.handlers.size).toBe(0)
+    const sent = mainWindow().webContents.sent.length
+    clock.advance(1000)
+    expect(mainWindow().webContents.sent.length).toBe(sent)
+  })
+
+  it('quits when the last window closes (except on macOS)', () => {
+    app.emit('window-all-closed')
+    if (process.platform === 'darwin') expect(app.quit).not.toHaveBeenCalled()
+    else expect(app.quit).toHaveBeenCalled()
+  })
+})
