@@ -36,6 +36,8 @@ export default defineConfig({
     },
     build: {
       outDir: fromRoot('./out/preload'),
+      // A sandboxed preload can require only 'electron' (and a few Node shims): bundle the rest.
+      externalizeDeps: false,
       lib: { entry: fromRoot('./src/preload/index.ts') },
       // A sandboxed preload cannot be an ES module: emit CommonJS as index.cjs.
       rolldownOptions: {

@@ -8,7 +8,7 @@ import {
   session,
   type IpcMainInvokeEvent,
 } from 'electron'
-import { BATCH_CHANNEL, MENU_CHANNEL } from '../shared/api/api'
+import { BATCH_CHANNEL, MENU_CHANNEL } from '../shared/api/names'
 import type { MenuIntent } from '../shared/api/shell'
 import type { FrameTimer, WallClock } from '../shared/host/clock'
 import { LabHost } from '../shared/host/lab-host'

@@ -1,8 +1,9 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron'
-import { commandChannel, API_COMMAND_NAMES, type ApiCommandName } from '../shared/api/api'
-import { isLabCommandName } from '../shared/api/commands'
+import { API_COMMAND_NAMES, commandChannel, type ApiCommandName } from '../shared/api/names'
+import { isLabCommandName } from '../shared/api/names'
 import { describeZodError, errorMessage, fail, ok, type ApiResult } from '../shared/api/result'
-import { shellCommands, type ShellCommandName, type ShellReplies } from '../shared/api/shell'
+import type { ShellCommandName } from '../shared/api/names'
+import { shellCommands, type ShellReplies } from '../shared/api/shell'
 import type { LabServer } from '../shared/host/serve'
 
 /** The shell's half of the contract, answered in main (dialogs and file I/O). */

@@ -5,7 +5,7 @@ import {
   commandChannel,
   MENU_CHANNEL,
   type ApiCommandName,
-} from '../shared/api/api'
+} from '../shared/api/names'
 
 /**
  * What the preload exposes as `window.raftlab`: one function per command of the contract, two

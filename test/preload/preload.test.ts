@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { API_COMMAND_NAMES, BATCH_CHANNEL, MENU_CHANNEL } from '../../src/shared/api'
 import * as electron from '../main/electron-stub'
@@ -61,5 +62,18 @@ describe('the preload bridge', () => {
 
     bridge.onMenu(() => {})
     expect(electron.ipcRenderer.on.mock.calls.at(-1)![0]).toBe(MENU_CHANNEL)
+  })
+})
+
+describe('what the preload bundles', () => {
+  it('loads nothing at run time but electron: its only module import is the zod-free names', () => {
+    // A sandboxed preload cannot require packages; electron.vite.config.ts bundles them anyway,
+    // and keeping schemas out keeps the preload small.
+    const bridge = readFileSync('src/preload/bridge.ts', 'utf8')
+    const runtimeImports = [...bridge.matchAll(/^import (?!type)[^\n]* from '([^']+)'/gm)].map(
+      (m) => m[1],
+    )
+    expect(runtimeImports).toEqual(['../shared/api/names'])
+    expect(readFileSync('src/shared/api/names.ts', 'utf8')).not.toMatch(/^import /m)
   })
 })

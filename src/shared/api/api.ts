@@ -1,27 +1,16 @@
 import type { z } from 'zod'
 import type { LabBatch } from './batch'
-import { labCommands, type LabCommandName, type LabCommands, type LabReplies } from './commands'
+import { labCommands, type LabCommands, type LabReplies } from './commands'
+import type { ApiCommandName } from './names'
 import type { ApiResult } from './result'
-import {
-  shellCommands,
-  type MenuIntent,
-  type ShellCommandName,
-  type ShellCommands,
-  type ShellReplies,
-} from './shell'
+import { shellCommands, type MenuIntent, type ShellCommands, type ShellReplies } from './shell'
 
 /** Every command the UI can send: the host's and the shell's. */
 export const apiCommands = { ...labCommands, ...shellCommands } as const
 export type ApiCommands = LabCommands & ShellCommands
-export type ApiCommandName = LabCommandName | ShellCommandName
-export const API_COMMAND_NAMES = Object.keys(apiCommands) as ApiCommandName[]
 
 export type ApiRequest<K extends ApiCommandName> = z.input<ApiCommands[K]['request']>
 export type ApiReply<K extends ApiCommandName> = (LabReplies & ShellReplies)[K]
-
-export function isApiCommandName(name: unknown): name is ApiCommandName {
-  return typeof name === 'string' && Object.hasOwn(apiCommands, name)
-}
 
 /** One function per command; each resolves to a value or an error, never rejects. */
 export type ApiFunctions = {
@@ -37,9 +26,3 @@ export interface LabApi extends ApiFunctions {
   onBatch(listener: (batch: LabBatch) => void): () => void
   onMenu(listener: (intent: MenuIntent) => void): () => void
 }
-
-/** IPC channel names (Electron) and message tags (worker). */
-export const CHANNEL_PREFIX = 'raftlab:'
-export const commandChannel = (name: ApiCommandName): string => `${CHANNEL_PREFIX}${name}`
-export const BATCH_CHANNEL = `${CHANNEL_PREFIX}batch`
-export const MENU_CHANNEL = `${CHANNEL_PREFIX}menu`

@@ -4,6 +4,7 @@ import { clusterConfigInputSchema, type ClusterConfig } from '../sim/config'
 import type { ClusterEvent } from '../sim/events'
 import type { RecordedInput } from '../sim/cluster'
 import type { NodeId } from '../raft/types'
+import type { LabCommandName } from './names'
 import {
   clusterEventSchema,
   labBatchSchema,
@@ -170,10 +171,9 @@ export const labCommands = {
     request: z.object({ text: z.string().max(MAX_TRACE_TEXT) }).strict(),
     reply: sessionInfoSchema,
   },
-} as const
+} as const satisfies Record<LabCommandName, { request: z.ZodType; reply: z.ZodType }>
 
 export type LabCommands = typeof labCommands
-export type LabCommandName = keyof LabCommands
 export type LabRequest<K extends LabCommandName> = z.input<LabCommands[K]['request']>
 
 /** The reply types, as declared (the reply schemas are checked against them). */
@@ -192,11 +192,5 @@ export interface LabReplies {
   readonly importTrace: SessionInfo
 }
 export type LabReply<K extends LabCommandName> = LabReplies[K]
-
-export const LAB_COMMAND_NAMES = Object.keys(labCommands) as LabCommandName[]
-
-export function isLabCommandName(name: unknown): name is LabCommandName {
-  return typeof name === 'string' && Object.hasOwn(labCommands, name)
-}
 
 export type { LabBatch }

@@ -1,4 +1,5 @@
 export * from './api'
+export * from './names'
 export * from './batch'
 export * from './commands'
 export * from './result'

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { SessionInfo } from './commands'
 import { labCommands } from './commands'
+import type { ShellCommandName } from './names'
 
 /**
  * Commands the app shell answers rather than the host: file dialogs. The desktop app runs them
@@ -20,10 +21,9 @@ export const shellCommands = {
       .object({ opened: labCommands.importTrace.reply.nullable() })
       .strict() satisfies z.ZodType<{ opened: SessionInfo | null }>,
   },
-} as const
+} as const satisfies Record<ShellCommandName, { request: z.ZodType; reply: z.ZodType }>
 
 export type ShellCommands = typeof shellCommands
-export type ShellCommandName = keyof ShellCommands
 export interface ShellReplies {
   readonly saveTraceFile: { readonly saved: boolean; readonly fileName: string | null }
   readonly openTraceFile: { readonly opened: SessionInfo | null }

@@ -1,4 +1,5 @@
-import { labCommands, type LabCommandName, type LabCommands, type LabReply } from '../api/commands'
+import { labCommands, type LabCommands, type LabReply } from '../api/commands'
+import type { LabCommandName } from '../api/names'
 import { describeZodError, errorMessage, fail, ok, type ApiResult } from '../api/result'
 import type { z } from 'zod'
 import type { LabHost } from './lab-host'

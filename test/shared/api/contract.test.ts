@@ -6,7 +6,10 @@ import {
   labBatchSchema,
   labCommands,
   menuIntentSchema,
+  LAB_COMMAND_NAMES,
   resultSchema,
+  SHELL_COMMAND_NAMES,
+  shellCommands,
 } from '../../../src/shared/api'
 import { LabHost } from '../../../src/shared/host/lab-host'
 import { FakeClock } from '../host/fake-clock'
@@ -65,5 +68,12 @@ describe('the api contract', () => {
     expect(schema.safeParse({ ok: false }).success).toBe(false)
     expect(menuIntentSchema.safeParse({ intent: 'toggle-panel', panel: 'logs' }).success).toBe(true)
     expect(menuIntentSchema.safeParse({ intent: 'toggle-panel', panel: 'x' }).success).toBe(false)
+  })
+})
+
+describe('command names', () => {
+  it('name exactly the commands that have schemas, in both tables', () => {
+    expect(Object.keys(labCommands)).toEqual([...LAB_COMMAND_NAMES])
+    expect(Object.keys(shellCommands)).toEqual([...SHELL_COMMAND_NAMES])
   })
 })
