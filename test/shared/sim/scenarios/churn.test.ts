@@ -3,35 +3,37 @@ import type { Lab } from './lab'
 import { ELECTION_TIMEOUT, makeLab, SEEDS } from './lab'
 
 /**
- * A client of the churn scenario: submits a value to a random node, watches for it to commit,
- * gives up after a second, and moves on. Several run side by side in virtual time.
+ * A client of the churn scenario: offers a value to every running node (as the lab's client
+ * does), watches the indexes where leaders accepted it, records it once it commits at one of
+ * them, gives up after a second, and moves on. Several run side by side in virtual time.
  */
 class ChurnClient {
   readonly committed: number[] = []
-  private pending: { index: number; value: number; since: number } | null = null
+  private pending: { indexes: number[]; value: number; since: number } | null = null
 
   constructor(private readonly lab: Lab) {}
 
   tick(): void {
     const { h } = this.lab
     if (this.pending !== null) {
-      const { count, command } = h.nCommitted(this.pending.index)
-      if (count > 0) {
-        if (command === this.pending.value) this.committed.push(this.pending.value)
+      const { indexes, value, since } = this.pending
+      const outcomes = indexes.map((index) => h.nCommitted(index))
+      if (outcomes.some((o) => o.count > 0 && o.command === value)) {
+        this.committed.push(value)
         this.pending = null
-      } else if (h.now - this.pending.since > 1000) {
-        this.pending = null
+      } else if (outcomes.every((o) => o.count > 0) || h.now - since > 1000) {
+        this.pending = null // another value won every index it was offered at, or time is up
       }
       return
     }
-    // Like the lab's client: offer the value to every running node; a stale leader may accept
-    // it too, so remember the last node that accepted.
     const value = this.lab.randomCommand()
+    const indexes: number[] = []
     for (const id of h.nodes) {
       if (h.cluster.status(id) !== 'up') continue
       const r = h.start(id, value)
-      if (r.isLeader) this.pending = { index: r.index, value, since: h.now }
+      if (r.isLeader) indexes.push(r.index)
     }
+    if (indexes.length > 0) this.pending = { indexes, value, since: h.now }
   }
 }
 
