@@ -1,0 +1,7 @@
+export * from './client'
+export * from './command'
+export * from './driver'
+export * from './history'
+export * from './service'
+export * from './store'
+export * from './workload'
