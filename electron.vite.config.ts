@@ -48,6 +48,10 @@ export default defineConfig({
   renderer: {
     root: fromRoot('./src/renderer'),
     plugins: [vue(), allowInlineStylesInDev()],
+    define: {
+      __RAFTLAB_TARGET__: JSON.stringify('desktop'),
+      __RAFTLAB_VERSION__: JSON.stringify(packageJson.version),
+    },
     build: {
       outDir: fromRoot('./out/renderer'),
       rolldownOptions: {

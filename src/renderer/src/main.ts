@@ -1,5 +1,45 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import LabApp from './LabApp.vue'
+import { connectLabApi } from './api/connect'
+import { useSessionStore } from './stores/session'
+import { useUiStore } from './stores/ui'
+import './styles.css'
 
-createApp(LabApp).use(createPinia()).mount('#app')
+const pinia = createPinia()
+createApp(LabApp).use(pinia).mount('#app')
+
+const session = useSessionStore(pinia)
+const ui = useUiStore(pinia)
+
+connectLabApi().then(
+  (api) => {
+    api.onMenu((message) => {
+      switch (message.intent) {
+        case 'new-cluster':
+          ui.newClusterOpen = true
+          break
+        case 'reset':
+          void session.reset()
+          break
+        case 'toggle-play':
+          void session.togglePlay()
+          break
+        case 'show-shortcuts':
+          ui.shortcutsOpen = true
+          break
+        case 'toggle-panel':
+          ui.togglePanel(message.panel)
+          break
+        case 'session-opened':
+          void session.refresh()
+          break
+        case 'error':
+          session.report(message.message)
+          break
+      }
+    })
+    return session.connect(api)
+  },
+  (thrown: unknown) => session.report(thrown instanceof Error ? thrown.message : String(thrown)),
+)

@@ -1,0 +1,19 @@
+import type { LabApi } from '../../../shared/api/api'
+import { createLabClient } from './client'
+import { ipcTransport } from './ipc-transport'
+
+/** The api for this build: the preload's bridge in the desktop app, a Web Worker on the web. */
+export async function connectLabApi(): Promise<LabApi> {
+  if (__RAFTLAB_TARGET__ === 'web') {
+    const { workerTransport } = await import('./worker-transport')
+    const worker = new Worker(new URL('../worker/lab.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'raftlab-host',
+    })
+    return createLabClient(workerTransport(worker))
+  }
+  if (window.raftlab === undefined) {
+    throw new Error('Raft Lab desktop: the preload bridge (window.raftlab) is missing')
+  }
+  return createLabClient(ipcTransport(window.raftlab))
+}

@@ -1,0 +1,93 @@
+import { isLabCommandName, type ApiCommandName } from '../../../shared/api/names'
+import { errorMessage, fail, ok, type ApiResult } from '../../../shared/api/result'
+import { workerMessageSchema, type CommandMessage } from '../worker/messages'
+import type { LabTransport } from './transport'
+
+/**
+ * The web build's transport: LabHost runs in a Web Worker; commands and replies are messages.
+ * The shell's commands (save and open a trace file) are answered here in the page, with a
+ * download and a file picker, since a static site has no dialogs of its own.
+ */
+export function workerTransport(worker: Worker): LabTransport {
+  let nextId = 1
+  const waiting = new Map<number, (result: unknown) => void>()
+  const batchListeners = new Set<(payload: unknown) => void>()
+
+  worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const parsed = workerMessageSchema.safeParse(event.data)
+    if (!parsed.success) return
+    const message = parsed.data
+    if (message.type === 'batch') {
+      for (const listener of batchListeners) listener(message.batch)
+    } else {
+      waiting.get(message.id)?.(message.result)
+      waiting.delete(message.id)
+    }
+  })
+
+  const invokeHost = (name: ApiCommandName, payload: unknown): Promise<unknown> => {
+    if (!isLabCommandName(name)) return Promise.resolve(fail(`${name} is not a host command`))
+    const id = nextId++
+    return new Promise((resolve) => {
+      waiting.set(id, resolve)
+      worker.postMessage({ type: 'command', id, name, payload } satisfies CommandMessage)
+    })
+  }
+
+  const shell: Record<'saveTraceFile' | 'openTraceFile', () => Promise<ApiResult<unknown>>> = {
+    saveTraceFile: async () => {
+      const exported = (await invokeHost('exportTrace', {})) as ApiResult<{
+        fileName: string
+        text: string
+      }>
+      if (!exported.ok) return exported
+      download(exported.value.fileName, exported.value.text)
+      return ok({ saved: true, fileName: exported.value.fileName })
+    },
+    openTraceFile: async () => {
+      const file = await pickFile()
+      if (file === null) return ok({ opened: null })
+      let text: string
+      try {
+        text = await file.text()
+      } catch (thrown) {
+        return fail(`could not read ${file.name}: ${errorMessage(thrown)}`)
+      }
+      const opened = (await invokeHost('importTrace', { text })) as ApiResult<unknown>
+      return opened.ok ? ok({ opened: opened.value }) : opened
+    },
+  }
+
+  return {
+    invoke: (name, request) =>
+      name === 'saveTraceFile' || name === 'openTraceFile'
+        ? shell[name]()
+        : invokeHost(name, request),
+    onBatch: (listener) => {
+      batchListeners.add(listener)
+      return () => batchListeners.delete(listener)
+    },
+    // A static page has no native menu.
+    onMenu: () => () => {},
+  }
+}
+
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  link.click()
+  setTimeout(() => URL.revokeObjectURL(url), 0)
+}
+
+function pickFile(): Promise<File | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.accept = '.json,.raftlab,application/json'
+    input.addEventListener('change', () => resolve(input.files?.[0] ?? null))
+    input.addEventListener('cancel', () => resolve(null))
+    input.click()
+  })
+}

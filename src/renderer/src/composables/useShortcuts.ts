@@ -1,0 +1,69 @@
+import { onBeforeUnmount, onMounted } from 'vue'
+import { useSessionStore } from '../stores/session'
+import { useUiStore } from '../stores/ui'
+
+export interface Shortcut {
+  readonly keys: readonly string[]
+  readonly label: string
+  readonly description: string
+}
+
+/** Every keyboard shortcut, as the help dialog lists them. */
+export const SHORTCUTS: readonly Shortcut[] = [
+  { keys: [' '], label: 'Space', description: 'Play or pause' },
+  { keys: ['ArrowRight'], label: '→', description: 'Step one event (pauses)' },
+  { keys: ['+', '='], label: '+', description: 'Faster' },
+  { keys: ['-', '_'], label: '−', description: 'Slower' },
+  { keys: ['k', 'K'], label: 'K', description: 'Crash the leader' },
+  { keys: ['r', 'R'], label: 'R', description: 'Restart crashed nodes' },
+  { keys: ['h', 'H'], label: 'H', description: 'Heal the network' },
+  { keys: ['n', 'N'], label: 'N', description: 'New cluster…' },
+  { keys: ['?'], label: '?', description: 'Show keyboard shortcuts' },
+]
+
+function typingInto(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false
+  return (
+    target.isContentEditable ||
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLSelectElement ||
+    target instanceof HTMLTextAreaElement
+  )
+}
+
+/** The lab's keyboard shortcuts, on the whole window. */
+export function useShortcuts(): void {
+  const session = useSessionStore()
+  const ui = useUiStore()
+  const actions: Record<string, () => unknown> = {
+    ' ': () => session.togglePlay(),
+    ArrowRight: () => session.step(),
+    '+': () => session.faster(),
+    '-': () => session.slower(),
+    k: () => session.crashLeader(),
+    r: () => session.restartCrashed(),
+    h: () => session.heal(),
+    n: () => (ui.newClusterOpen = true),
+    '?': () => (ui.shortcutsOpen = true),
+  }
+  const byKey = new Map<string, () => unknown>()
+  for (const shortcut of SHORTCUTS) {
+    const action = actions[shortcut.keys[0]!.toLowerCase()] ?? actions[shortcut.keys[0]!]
+    if (action !== undefined) for (const key of shortcut.keys) byKey.set(key, action)
+  }
+
+  const onKey = (event: KeyboardEvent): void => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return
+    if (typingInto(event.target)) return
+    if (ui.shortcutsOpen || ui.newClusterOpen) return
+    // Space and Enter on a button press the button, not the shortcut.
+    if ((event.key === ' ' || event.key === 'Enter') && event.target instanceof HTMLButtonElement)
+      return
+    const action = byKey.get(event.key)
+    if (action === undefined) return
+    event.preventDefault()
+    void action()
+  }
+  onMounted(() => window.addEventListener('keydown', onKey))
+  onBeforeUnmount(() => window.removeEventListener('keydown', onKey))
+}

@@ -1,0 +1,84 @@
+import type { LabBatch } from '../../../shared/api/batch'
+import type { NodeId } from '../../../shared/raft/types'
+import type { ClusterConfig } from '../../../shared/sim/config'
+import type { ClusterEvent } from '../../../shared/sim/events'
+import type { Frame } from './frame'
+
+/** How many recent events a live frame carries. */
+export const RECENT_EVENTS = 400
+
+/**
+ * Live mode's memory between batches: the recent events and when each node's election timer
+ * was armed. Fed one batch at a time; `frame(t)` gives the frame for display time t.
+ */
+export class LiveFrames {
+  private latest: LabBatch | null = null
+  private config: ClusterConfig | null = null
+  private recent: ClusterEvent[] = []
+  private armedAt = new Map<NodeId, number>()
+  private deadlines = new Map<NodeId, number | null>()
+
+  get batch(): LabBatch | null {
+    return this.latest
+  }
+
+  setConfig(config: ClusterConfig | null): void {
+    this.config = config
+  }
+
+  /** Take a batch in. A batch of another session starts over. */
+  receive(batch: LabBatch): void {
+    if (this.latest !== null && this.latest.session !== batch.session) {
+      this.recent = []
+      this.armedAt = new Map()
+      this.deadlines = new Map()
+    }
+    if (batch.events.length > 0) {
+      const kept = this.recent.concat(batch.events)
+      this.recent = kept.length > RECENT_EVENTS ? kept.slice(kept.length - RECENT_EVENTS) : kept
+    }
+    for (const node of batch.nodes) {
+      if (this.deadlines.get(node.id) !== node.electionDeadline) {
+        // A new deadline was armed since the last batch: at the latest election-timer event,
+        // or (not knowing better) now.
+        this.deadlines.set(node.id, node.electionDeadline)
+        this.armedAt.set(node.id, lastTimerArm(batch.events, node.id) ?? batch.t)
+      }
+    }
+    this.latest = batch
+  }
+
+  frame(t: number): Frame | null {
+    const batch = this.latest
+    if (batch === null) return null
+    return {
+      session: batch.session,
+      t: Math.max(t, batch.t),
+      stateT: batch.t,
+      config: this.config,
+      nodes: batch.nodes,
+      leader: batch.leader,
+      inFlight: batch.inFlight,
+      timers: batch.timers,
+      faults: batch.faults,
+      events: this.recent,
+      stats: batch.stats,
+      electionArmedAt: this.armedAt,
+    }
+  }
+}
+
+/** The time of the last event in which the node's election timer could have been re-armed. */
+function lastTimerArm(events: readonly ClusterEvent[], node: NodeId): number | null {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]!
+    if (
+      (event.kind === 'deliver' && event.to === node) ||
+      (event.kind === 'timer' && event.node === node) ||
+      (event.kind === 'role' && event.node === node)
+    ) {
+      return event.t
+    }
+  }
+  return null
+}

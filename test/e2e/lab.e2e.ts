@@ -1,0 +1,137 @@
+import { mkdirSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { availableTargets, type OpenApp } from './targets'
+
+const SHOTS = 'test-results/e2e'
+mkdirSync(SHOTS, { recursive: true })
+
+/** The page's globals this file touches (the tests compile without the DOM library). */
+type PageGlobals = {
+  requestAnimationFrame(callback: () => void): number
+  document: { activeElement: { getAttribute(name: string): string | null } | null }
+}
+const focusedName = (page: Page) =>
+  page.evaluate(() =>
+    (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('aria-label'),
+  )
+
+const NODE_NAME = /^Node (\d+), (follower|candidate|leader|crashed|paused), term (\d+)$/
+
+/** Every node's accessible name, in ring order. */
+async function nodeNames(page: Page): Promise<string[]> {
+  return page
+    .getByRole('button', { name: /^Node \d+, / })
+    .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label') ?? ''))
+}
+
+async function leaderId(page: Page): Promise<number | null> {
+  for (const name of await nodeNames(page)) {
+    const match = NODE_NAME.exec(name)
+    if (match?.[2] === 'leader') return Number(match[1])
+  }
+  return null
+}
+
+const stepCount = async (page: Page) =>
+  Number(await page.getByTestId('step-count').getAttribute('data-step'))
+const simTime = async (page: Page) =>
+  Number(await page.getByTestId('sim-time').getAttribute('data-t'))
+
+/** Let the page draw `count` animation frames (time passing, measured in frames, not sleeps). */
+const animationFrames = (page: Page, count: number) =>
+  page.evaluate(
+    (n) =>
+      new Promise<void>((resolve) => {
+        const { requestAnimationFrame } = globalThis as unknown as PageGlobals
+        let left = n
+        const next = () => (--left <= 0 ? resolve() : requestAnimationFrame(next))
+        requestAnimationFrame(next)
+      }),
+    count,
+  )
+
+for (const target of availableTargets()) {
+  describe(`Raft Lab: ${target.name}`, () => {
+    let app: OpenApp
+    let page: Page
+    const shot = (name: string) =>
+      page.screenshot({ path: `${SHOTS}/${target.name.split(' ')[0]}-${name}.png` })
+
+    beforeAll(async () => {
+      app = await target.open()
+      page = app.page
+    })
+    afterAll(async () => {
+      await app?.close()
+    })
+
+    it('loads and draws five focusable nodes named "Node N, role, term T"', async () => {
+      const nodes = page.getByRole('button', { name: /^Node \d+, / })
+      await expect.poll(() => nodes.count()).toBe(5)
+      const names = await nodeNames(page)
+      expect(names.map((name) => NODE_NAME.exec(name)?.[1])).toEqual(['1', '2', '3', '4', '5'])
+      await nodes.first().focus()
+      expect(await focusedName(page)).toMatch(/^Node 1, /)
+      await page.keyboard.press('Tab')
+      expect(await focusedName(page)).toMatch(/^Node 2, /)
+    })
+
+    it('elects a leader at the default speed without a click', async () => {
+      await expect.poll(() => leaderId(page), { timeout: 15_000 }).not.toBeNull()
+      expect(await page.getByTestId('speed').inputValue()).toBe('0.05')
+      await shot('1-first-leader')
+    })
+
+    it('pause stops virtual time; step runs exactly one event', async () => {
+      await page.getByRole('button', { name: 'Pause' }).click()
+      await expect.poll(() => page.getByRole('button', { name: 'Play' }).count()).toBe(1)
+      const t = await simTime(page)
+      const steps = await stepCount(page)
+      await animationFrames(page, 30)
+      expect(await simTime(page)).toBe(t)
+      expect(await stepCount(page)).toBe(steps)
+
+      await page.getByRole('button', { name: 'Step' }).click()
+      await expect.poll(() => stepCount(page)).toBe(steps + 1)
+      await page.keyboard.press('ArrowRight')
+      await expect.poll(() => stepCount(page)).toBe(steps + 2)
+      expect(await simTime(page)).toBeGreaterThanOrEqual(t)
+      await shot('2-paused-after-steps')
+    })
+
+    it('speed: at 100x virtual time runs two thousand times faster than the default', async () => {
+      await page.getByTestId('speed').selectOption('100')
+      await page.getByRole('button', { name: 'Play' }).click()
+      const t = await simTime(page)
+      // 10 s of cluster time: 0.1 s of wall time at 100x, 200 s at the default 0.05x.
+      await expect.poll(() => simTime(page), { timeout: 10_000 }).toBeGreaterThan(t + 10_000)
+      await shot('3-running-100x')
+    })
+
+    it('crashing the leader brings a new one', async () => {
+      const old = await leaderId(page)
+      expect(old).not.toBeNull()
+      await page.getByRole('button', { name: 'Crash leader' }).click()
+      await expect
+        .poll(() =>
+          page.getByRole('button', { name: new RegExp(`^Node ${old}, crashed, `) }).count(),
+        )
+        .toBe(1)
+      await expect.poll(() => leaderId(page), { timeout: 10_000 }).not.toBe(old)
+      expect(await leaderId(page)).not.toBeNull()
+      await page.getByTestId('speed').selectOption('0.05')
+      await expect.poll(() => page.getByTestId('speed').inputValue()).toBe('0.05')
+      await shot('4-new-leader-after-crash')
+    })
+
+    it('shows the keyboard shortcuts on "?"', async () => {
+      await page.locator('body').press('?')
+      const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+      await expect.poll(() => dialog.count()).toBe(1)
+      await shot('5-shortcuts')
+      await page.getByRole('button', { name: 'Close' }).click()
+      await expect.poll(() => dialog.count()).toBe(0)
+    })
+  })
+}
