@@ -128,7 +128,7 @@ interface Generated {
   sequential: boolean
 }
 
-const opSpec = fc.record({
+const opSpec: fc.Arbitrary<OpSpec> = fc.record({
   client: fc.integer({ min: 1, max: 4 }),
   kind: fc.constantFrom<KvInput['kind']>('get', 'put', 'append', 'get'),
   key: fc.constantFrom('x', 'y'),
@@ -145,23 +145,23 @@ const opSpec = fc.record({
  * the operations in the order of those points. Some writes end with unknown outcome; whether
  * they took effect is drawn too. With `sequential`, windows never overlap across clients either.
  */
-function generate(specs: fc.Shrinkable<unknown>['value'][], sequential: boolean): Generated {
+interface OpSpec {
+  client: number
+  kind: KvInput['kind']
+  key: string
+  think: number
+  before: number
+  after: number
+  unknown: number
+  happened: boolean
+}
+
+function generate(specs: readonly OpSpec[], sequential: boolean): Generated {
   const clientFree = new Map<number, number>()
   let globalFree = 0
   const planned: { op: KvOp; point: number; applies: boolean }[] = []
   let id = 0
-  for (const raw of specs as fc.Arbitrary<unknown> extends never
-    ? never
-    : {
-        client: number
-        kind: KvInput['kind']
-        key: string
-        think: number
-        before: number
-        after: number
-        unknown: number
-        happened: boolean
-      }[]) {
+  for (const raw of specs) {
     const start = sequential ? globalFree : (clientFree.get(raw.client) ?? 0)
     const call = start + raw.think + 1
     const point = call + raw.before
