@@ -1,5 +1,7 @@
+import { attachInvariantChecker, type InvariantChecker } from '../check/invariants'
+import { attachLivenessWatch, type LivenessWatch } from '../check/liveness'
+import type { Cluster } from '../sim/cluster'
 import type { ClusterEvent } from '../sim/events'
-import { Cluster } from '../sim/cluster'
 import { EventLog } from './event-log'
 
 /**
@@ -12,9 +14,13 @@ import { EventLog } from './event-log'
  */
 export class LiveSession {
   readonly log: EventLog
+  /** Safety invariants, checked on every event; findings go into the event stream. */
+  readonly checker: InvariantChecker
+  /** Leaderless time and commit latency, flagged past a bound, also as findings. */
+  readonly liveness: LivenessWatch
   /** Events since the last batch went out. */
   private unsent: ClusterEvent[] = []
-  private readonly unsubscribe: () => void
+  private readonly detach: (() => void)[] = []
 
   constructor(
     readonly id: number,
@@ -22,10 +28,19 @@ export class LiveSession {
     logCapacity?: number,
   ) {
     this.log = new EventLog(logCapacity)
-    this.unsubscribe = cluster.onEvent((event) => {
-      this.unsent.push(event)
-      this.log.push(event)
-    })
+    // Subscribed first, so the batch and the log see every event, findings included.
+    this.detach.push(
+      cluster.onEvent((event) => {
+        this.unsent.push(event)
+        this.log.push(event)
+      }),
+    )
+    const invariants = attachInvariantChecker(cluster)
+    this.checker = invariants.checker
+    this.detach.push(invariants.detach)
+    const liveness = attachLivenessWatch(cluster)
+    this.liveness = liveness.watch
+    this.detach.push(liveness.detach)
   }
 
   /** Hand over the events since the last call. */
@@ -36,6 +51,6 @@ export class LiveSession {
   }
 
   close(): void {
-    this.unsubscribe()
+    for (const detach of this.detach) detach()
   }
 }

@@ -212,3 +212,32 @@ describe('LabHost commands', () => {
     expect(batches).toHaveLength(0)
   })
 })
+
+describe('LabHost with the checker attached', () => {
+  it('reports a safety violation from a bug switch as a finding event in the batches', () => {
+    const { clock, host, batches } = makeHost({ running: false })
+    host.createSession(
+      { nodes: 3, seed: 4, bugs: ['truncate-on-any-append'], network: 'unreliable' },
+      false,
+    )
+    for (let i = 0; i < 400; i++) {
+      host.apply({ type: 'submit', command: `c${i}`, node: 'leader' })
+      host.runTo(host.cluster.now + 40)
+      if (host.traceSlice(0, host.cluster.now + 1).events.some((e) => e.kind === 'finding')) break
+    }
+    clock.advance(100)
+    const findings = host
+      .traceSlice(0, host.cluster.now + 1)
+      .events.filter((e) => e.kind === 'finding')
+    expect(findings.length).toBeGreaterThan(0)
+    expect(batches.at(-1)!.session).toBe(2)
+  })
+
+  it('a correct cluster runs without findings', () => {
+    const { host } = makeHost({ running: false })
+    host.runTo(30_000)
+    host.apply({ type: 'crash', node: host.cluster.leader()! })
+    host.runTo(60_000)
+    expect(host.traceSlice(0, 60_001).events.filter((e) => e.kind === 'finding')).toEqual([])
+  })
+})

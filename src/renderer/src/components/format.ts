@@ -49,6 +49,8 @@ export function describeEvent(event: ClusterEvent): string | null {
         : `client command refused (no leader there)`
     case 'internal-error':
       return `internal error: ${event.message}`
+    case 'finding':
+      return `checker: ${event.finding.property}: ${event.finding.explanation}`
     default:
       return null
   }
