@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import { engineFigures } from './engine.bench'
 import { formatNumber, meets, timeMs, type Figure } from './measure'
+import { webFigures } from './web.bench'
 
 function scenarioSuiteFigures(): Figure[] {
   // The ported lab scenarios, run as the test suite runs them.
@@ -32,6 +33,7 @@ function scenarioSuiteFigures(): Figure[] {
 const sections: { title: string; figures: () => Figure[] }[] = [
   { title: 'Raft engine and simulator', figures: engineFigures },
   { title: 'Scenario suite', figures: scenarioSuiteFigures },
+  { title: 'Web app', figures: webFigures },
 ]
 
 const only = process.argv.slice(2)
