@@ -1,0 +1,131 @@
+import { Gzip, strToU8 } from 'fflate'
+import { jsonEqual } from './equal'
+import { PlaybackBuilder } from './playback'
+import { EventPacker } from './rows'
+import type { Trace } from './types'
+
+/**
+ * A trace file is newline-delimited JSON: one record per line, each a JSON array whose first
+ * item names the record. The header comes first and the end record last; in between, events in
+ * order (compact rows, see rows.ts), each user input just before the action event it caused, and
+ * a checkpoint right after every `checkpointEvery`-th event. Nothing depends on the wall clock,
+ * so one run always encodes to the same bytes. docs/trace-format.md describes every record.
+ */
+
+/** About this much text is handed to the compressor at a time. */
+const CHUNK_CHARS = 1 << 18
+
+/** Calls `write` with the trace's text in chunks of whole lines. */
+export function writeTraceText(trace: Trace, write: (chunk: string) => void): void {
+  const { header, inputs, events, checkpoints, end } = trace
+  let lines: string[] = [JSON.stringify(['header', header])]
+  let size = 0
+  const push = (line: string): void => {
+    lines.push(line)
+    size += line.length + 1
+    if (size >= CHUNK_CHARS) {
+      write(lines.join('\n') + '\n')
+      lines = []
+      size = 0
+    }
+  }
+  const packer = new EventPacker(new PlaybackBuilder(header.config))
+  let input = 0
+  let checkpoint = 0
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!
+    if (event.seq !== i) throw new TraceEncodeError(`event ${i} has seq ${event.seq}`)
+    if (event.kind === 'action') {
+      const recorded = inputs[input]
+      if (
+        recorded === undefined ||
+        recorded.t !== event.t ||
+        !jsonEqual(recorded.action, event.action)
+      ) {
+        throw new TraceEncodeError(`event ${i}: the action does not match input ${input}`)
+      }
+      push(JSON.stringify(['input', recorded.step, recorded.action]))
+      input++
+    }
+    let row
+    try {
+      row = packer.pack(event)
+    } catch (error) {
+      throw new TraceEncodeError(
+        `event ${i}: ${error instanceof Error ? error.message : String(error)}`,
+      )
+    }
+    push(JSON.stringify(row))
+    const next = checkpoints[checkpoint]
+    if (next !== undefined && next.at === i + 1) {
+      push(JSON.stringify(['checkpoint', next]))
+      checkpoint++
+    }
+  }
+  if (input !== inputs.length) {
+    throw new TraceEncodeError(`${inputs.length - input} inputs have no action event`)
+  }
+  if (checkpoint !== checkpoints.length) {
+    throw new TraceEncodeError(`checkpoint ${checkpoint} is not at an event of the trace`)
+  }
+  lines.push(JSON.stringify(['end', end]))
+  write(lines.join('\n') + '\n')
+}
+
+/** A trace that cannot be written: its parts do not fit together. */
+export class TraceEncodeError extends Error {
+  constructor(message: string) {
+    super(`cannot encode the trace: ${message}`)
+    this.name = 'TraceEncodeError'
+  }
+}
+
+/** The trace as plain NDJSON text. */
+export function encodeTraceText(trace: Trace): string {
+  const chunks: string[] = []
+  writeTraceText(trace, (chunk) => chunks.push(chunk))
+  return chunks.join('')
+}
+
+/** The trace as gzip-compressed NDJSON (no file name, no modification time in the header). */
+export function encodeTrace(trace: Trace): Uint8Array {
+  const parts: Uint8Array[] = []
+  let length = 0
+  const gzip = new Gzip({ level: 6, mtime: 0 }, (data) => {
+    parts.push(data)
+    length += data.length
+  })
+  writeTraceText(trace, (chunk) => gzip.push(strToU8(chunk)))
+  gzip.push(new Uint8Array(0), true)
+  const out = new Uint8Array(length)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
+}
+
+/** Whether bytes start with the gzip magic number. */
+export function isGzip(data: Uint8Array): boolean {
+  return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b
+}
+
+let crcTable: Int32Array | undefined
+
+/** CRC-32 (as in gzip) of `data`, continuing from `crc`. */
+export function crc32(data: Uint8Array, crc = 0): number {
+  let table = crcTable
+  if (table === undefined) {
+    table = new Int32Array(256)
+    for (let n = 0; n < 256; n++) {
+      let c = n
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+      table[n] = c
+    }
+    crcTable = table
+  }
+  let c = ~crc
+  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8)
+  return ~c >>> 0
+}
