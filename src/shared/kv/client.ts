@@ -63,10 +63,11 @@ export class KvClient {
   invoke(request: KvRequest, done: () => void = () => {}): void {
     if (this.current !== null) throw new Error(`client ${this.id} already has an operation`)
     const call = this.driver.now
-    const op = this.history.invoke(call, this.id, request.kind, request.key, request.value)
+    const seq = ++this.seq
+    const op = this.history.invoke(call, this.id, seq, request.kind, request.key, request.value)
     this.current = {
       op,
-      seq: ++this.seq,
+      seq,
       request,
       call,
       accepted: false,

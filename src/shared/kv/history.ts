@@ -11,6 +11,8 @@ export type OperationStatus = 'ok' | 'fail' | 'info' | 'pending'
 export interface KvOperation {
   readonly id: number
   readonly client: number
+  /** The client's sequence number for it (its n-th operation has n). */
+  readonly seq: number
   readonly kind: KvOpKind
   readonly key: string
   /** Input: the value written (put, append); '' for get. */
@@ -50,11 +52,19 @@ export class KvHistory {
     return this.ops
   }
 
-  invoke(t: number, client: number, kind: KvOpKind, key: string, value: string): number {
+  invoke(
+    t: number,
+    client: number,
+    seq: number,
+    kind: KvOpKind,
+    key: string,
+    value: string,
+  ): number {
     const id = this.ops.length
     this.ops.push({
       id,
       client,
+      seq,
       kind,
       key,
       value,

@@ -39,6 +39,11 @@ export class KvStore {
     return { value, duplicate: false }
   }
 
+  /** The highest sequence number of `client` applied here (0 for none). */
+  lastSeq(client: number): number {
+    return this.sessions.get(client)?.seq ?? 0
+  }
+
   get(key: string): string {
     return this.data.get(key) ?? ''
   }

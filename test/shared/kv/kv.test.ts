@@ -57,8 +57,8 @@ describe('KvStore: the replicated state machine', () => {
 describe('KvHistory', () => {
   it('records invoke and completion lines and pairs them into operations', () => {
     const history = new KvHistory()
-    const a = history.invoke(10, 1, 'put', 'k', 'v')
-    const b = history.invoke(12, 2, 'get', 'k', '')
+    const a = history.invoke(10, 1, 1, 'put', 'k', 'v')
+    const b = history.invoke(12, 2, 1, 'get', 'k', '')
     history.complete(b, 20, 'ok', 'v')
     history.complete(a, 25, 'info', null)
     expect(history.events.map((e) => e.type)).toEqual(['invoke', 'invoke', 'ok', 'info'])
