@@ -3,13 +3,19 @@ import type { RaftMessage } from '../raft/messages'
 import type { Command, LogEntry, NodeId, Role } from '../raft/types'
 import type { Cluster } from '../sim/cluster'
 import type { ClusterEvent, Finding, FindingProperty } from '../sim/events'
-import { describeCommand, nodeName, sameCommand } from './findings'
+import { describeCommand, nodeName, PROPERTIES, sameCommand } from './findings'
 
 export interface InvariantCheckerOptions {
   /** Called once per new finding, as soon as it is seen. */
   readonly onFinding?: (finding: Finding) => void
   /** Stop recording findings after this many (a broken run can repeat one break forever). */
   readonly maxFindings?: number
+  /**
+   * Also check the Figure 2 rules whose breaking leads to safety breaks (default true). Off,
+   * only the properties themselves are reported: a class can watch how far a broken rule gets
+   * before a safety property fails.
+   */
+  readonly rules?: boolean
 }
 
 /** One entry as the checker knows it: which prefix of which log it ends. */
@@ -71,6 +77,7 @@ export class InvariantChecker {
   private readonly seen = new Set<string>()
   private readonly onFinding: ((finding: Finding) => void) | undefined
   private readonly maxFindings: number
+  private readonly rules: boolean
 
   /** Entries ever appended at each index (position index - 1), by any node. */
   private readonly entriesAt: EntryRecord[][] = []
@@ -96,6 +103,7 @@ export class InvariantChecker {
   constructor(options: InvariantCheckerOptions = {}) {
     this.onFinding = options.onFinding
     this.maxFindings = options.maxFindings ?? 1000
+    this.rules = options.rules ?? true
   }
 
   get findings(): readonly Finding[] {
@@ -561,6 +569,7 @@ export class InvariantChecker {
     explanation: string,
     where: { readonly term?: number; readonly index?: number } = {},
   ): void {
+    if (!this.rules && PROPERTIES[property].kind === 'rule') return
     const sorted = [...new Set(nodes)].sort((a, b) => a - b)
     const key = `${property}|${sorted.join(',')}|${where.term ?? ''}|${where.index ?? ''}`
     if (this.seen.has(key) || this.found.length >= this.maxFindings) return

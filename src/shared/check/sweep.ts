@@ -29,6 +29,8 @@ export interface RunSpec {
   readonly recoveryTime: number
   /** Step budget of the linearizability check. */
   readonly checkBudget: number
+  /** Check the Figure 2 rules as well as the safety properties (see InvariantChecker). */
+  readonly rules: boolean
   /** A schedule to use instead of the one drawn from the seed (shrinking sets it). */
   readonly schedule?: readonly NemesisStep[]
 }
@@ -44,6 +46,7 @@ export const DEFAULT_SWEEP: SweepOptions = {
   workload: { clients: 3, keys: 3, rate: 20 },
   recoveryTime: 10_000,
   checkBudget: 2_000_000,
+  rules: true,
 }
 
 /** Why a run is not clean. */
@@ -108,6 +111,7 @@ export function runCase(spec: RunSpec, hooks: RunHooks = {}): RunResult {
   // invariant (often a storm of messages between two leaders) only costs time.
   let broken = false
   const checker = new InvariantChecker({
+    rules: spec.rules,
     onFinding: (f) => {
       findings.push(f)
       if (isSafetyFinding(f)) broken = true
