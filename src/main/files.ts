@@ -1,11 +1,11 @@
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import type { BrowserWindow, Dialog } from 'electron'
-import { MAX_TRACE_TEXT } from '../shared/api/commands'
+import { MAX_TRACE_BYTES } from '../shared/api/commands'
 import type { LabHost } from '../shared/host/lab-host'
 import type { ShellHandlers } from './ipc'
 
 const TRACE_FILTERS = [
-  { name: 'Raft Lab trace', extensions: ['json', 'raftlab'] },
+  { name: 'Raft Lab trace', extensions: ['gz', 'ndjson'] },
   { name: 'All files', extensions: ['*'] },
 ]
 
@@ -30,7 +30,7 @@ export function traceFileShell(
       if (choice.canceled || choice.filePath === undefined || choice.filePath === '') {
         return { saved: false, fileName: null }
       }
-      await writeFile(choice.filePath, trace.text, 'utf8')
+      await writeFile(choice.filePath, trace.data)
       return { saved: true, fileName: choice.filePath }
     },
     openTraceFile: async () => {
@@ -47,13 +47,15 @@ export function traceFileShell(
       const file = choice.filePaths[0]
       if (choice.canceled || file === undefined) return { opened: null }
       const size = (await stat(file)).size
-      if (size > MAX_TRACE_TEXT) {
+      if (size > MAX_TRACE_BYTES) {
         throw new Error(
-          `${file} is ${size} bytes; a trace file may be at most ${MAX_TRACE_TEXT} bytes`,
+          `${file} is ${size} bytes; a trace file may be at most ${MAX_TRACE_BYTES} bytes`,
         )
       }
-      const text = await readFile(file, 'utf8')
-      return { opened: host.importTrace(text) }
+      const bytes = await readFile(file)
+      return {
+        opened: host.importTrace(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)),
+      }
     },
   }
 }

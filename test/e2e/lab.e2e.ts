@@ -9,6 +9,7 @@ mkdirSync(SHOTS, { recursive: true })
 /** The page's globals this file touches (the tests compile without the DOM library). */
 type PageGlobals = {
   requestAnimationFrame(callback: () => void): number
+  performance: { getEntriesByName(name: string): unknown[] }
   document: { activeElement: { getAttribute(name: string): string | null } | null }
 }
 const focusedName = (page: Page) =>
@@ -71,6 +72,15 @@ for (const target of availableTargets()) {
       await expect.poll(() => nodes.count()).toBe(5)
       const names = await nodeNames(page)
       expect(names.map((name) => NODE_NAME.exec(name)?.[1])).toEqual(['1', '2', '3', '4', '5'])
+      // The benchmark times navigation to this mark.
+      expect(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as PageGlobals).performance.getEntriesByName(
+              'raftlab:first-cluster',
+            ).length,
+        ),
+      ).toBe(1)
       await nodes.first().focus()
       expect(await focusedName(page)).toMatch(/^Node 1, /)
       await page.keyboard.press('Tab')

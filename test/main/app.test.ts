@@ -149,7 +149,7 @@ describe('the IPC handlers', () => {
     ['apply', { action: { type: 'crash' } }, /action/],
     ['apply', { action: { type: 'crash', node: 1, __proto__: { x: 1 }, extra: 1 } }, /action/],
     ['traceSlice', { from: 5, to: 1 }, /from/],
-    ['importTrace', { text: 42 }, /text/],
+    ['importTrace', { data: 42 }, /data/],
     ['saveTraceFile', { path: '/etc/passwd' }, /invalid saveTraceFile request/],
     ['openTraceFile', { path: '/etc/passwd' }, /invalid openTraceFile request/],
   ] as const)('%s rejects a bad payload %j', async (name, payload, message) => {
@@ -222,35 +222,57 @@ describe('files and dialogs', () => {
     expect(await invoke('openTraceFile')).toEqual({ ok: true, value: { opened: null } })
   })
 
-  it('open: reads the chosen file in main and reports a bad trace as an error value', async () => {
+  it('open: reads the chosen file in main and reports a bad trace as an error value, keeping the session', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'raftlab-open-'))
     const file = path.join(dir, 'bad.json')
     writeFileSync(file, '{"format":"not a trace"}')
     dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [file] })
+    const session = lab.host.info().session
     const result = await invoke('openTraceFile')
     expect(result.ok).toBe(false)
-    expect(lab.host.cluster.config.nodes).toBe(5)
+    expect(lab.host.info().session).toBe(session)
+  })
+
+  it('save then open: a trace written in main opens as a new session at its end, paused', async () => {
+    await invoke('runTo', { t: 2000 })
+    await invoke('apply', { action: { type: 'crash', node: 1 } })
+    await invoke('runTo', { t: 3000 })
+    const dir = mkdtempSync(path.join(tmpdir(), 'raftlab-roundtrip-'))
+    const file = path.join(dir, 'run.ndjson.gz')
+    dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: file })
+    expect(await invoke('saveTraceFile')).toEqual({
+      ok: true,
+      value: { saved: true, fileName: file },
+    })
+    expect(readFileSync(file).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]))
+
+    dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [file] })
+    const opened = await invoke('openTraceFile')
+    expect(opened).toMatchObject({
+      ok: true,
+      value: { opened: { session: 2, t: 3000, playback: { running: false } } },
+    })
+    expect(lab.host.cluster.status(1)).toBe('crashed')
+    expect(lab.host.cluster.inputs.map((i) => i.action.type)).toEqual(['crash'])
   })
 
   it('save: a cancelled dialog writes nothing', async () => {
     dialog.showSaveDialog.mockResolvedValue({ canceled: true })
-    const result = await invoke('saveTraceFile')
-    if (result.ok) expect(result.value).toEqual({ saved: false, fileName: null })
-    else expect(result.error.message).toMatch(/trace/)
+    expect(await invoke('saveTraceFile')).toEqual({
+      ok: true,
+      value: { saved: false, fileName: null },
+    })
   })
 
   it('save: writes the trace to the path the user chose', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'raftlab-save-'))
     const file = path.join(dir, 'run.json')
     dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: file })
-    const result = await invoke('saveTraceFile')
-    if (result.ok) {
-      expect(result.value).toEqual({ saved: true, fileName: file })
-      expect(readFileSync(file, 'utf8')).toBe(lab.host.exportTrace().text)
-    } else {
-      // Until the trace module is in the build, export says so.
-      expect(result.error.message).toMatch(/trace module/)
-    }
+    expect(await invoke('saveTraceFile')).toEqual({
+      ok: true,
+      value: { saved: true, fileName: file },
+    })
+    expect(new Uint8Array(readFileSync(file))).toEqual(lab.host.exportTrace().data)
   })
 })
 

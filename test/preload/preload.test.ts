@@ -70,7 +70,7 @@ describe('what the preload bundles', () => {
     // A sandboxed preload cannot require packages; electron.vite.config.ts bundles them anyway,
     // and keeping schemas out keeps the preload small.
     const bridge = readFileSync('src/preload/bridge.ts', 'utf8')
-    const runtimeImports = [...bridge.matchAll(/^import (?!type)[^\n]* from '([^']+)'/gm)].map(
+    const runtimeImports = [...bridge.matchAll(/^import (?!type)[^;]*? from '([^']+)'/gm)].map(
       (m) => m[1],
     )
     expect(runtimeImports).toEqual(['../shared/api/names'])

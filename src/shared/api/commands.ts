@@ -53,13 +53,14 @@ export interface TraceSlice {
 }
 
 export interface ExportedTrace {
-  /** A suggested file name, e.g. raftlab-5n-seed1-t12000.json. */
+  /** A suggested file name, e.g. raftlab-5n-seed1-t12000.ndjson.gz. */
   readonly fileName: string
-  readonly text: string
+  /** The trace file: gzip-compressed NDJSON (docs/trace-format.md). */
+  readonly data: Uint8Array
 }
 
-/** Largest trace file accepted for import (the text, in UTF-16 code units). */
-export const MAX_TRACE_TEXT = 64 * 1024 * 1024
+/** Largest trace file accepted for import, in bytes (or characters of uncompressed text). */
+export const MAX_TRACE_BYTES = 256 * 1024 * 1024
 /** Most events one slice returns. */
 export const MAX_SLICE_EVENTS = 50_000
 
@@ -163,12 +164,21 @@ export const labCommands = {
   exportTrace: {
     request: empty,
     reply: z
-      .object({ fileName: z.string().min(1), text: z.string() })
+      .object({ fileName: z.string().min(1), data: z.instanceof(Uint8Array) })
       .strict() satisfies z.ZodType<ExportedTrace>,
   },
-  /** Validate a trace file's text and continue it as the live session (paused at its end). */
+  /** Validate a trace file (gzip or NDJSON text) and continue it live, paused at its end. */
   importTrace: {
-    request: z.object({ text: z.string().max(MAX_TRACE_TEXT) }).strict(),
+    request: z
+      .object({
+        data: z.union([
+          z.string().max(MAX_TRACE_BYTES),
+          z
+            .instanceof(Uint8Array)
+            .refine((bytes) => bytes.length <= MAX_TRACE_BYTES, 'the file is too large'),
+        ]),
+      })
+      .strict(),
     reply: sessionInfoSchema,
   },
 } as const satisfies Record<LabCommandName, { request: z.ZodType; reply: z.ZodType }>

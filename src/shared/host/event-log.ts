@@ -1,15 +1,13 @@
 import type { RecordedInput } from '../sim/cluster'
 import type { ClusterEvent } from '../sim/events'
 
-/** Most events a live session keeps for slices before dropping the oldest. */
-export const DEFAULT_EVENT_LOG_CAPACITY = 1_000_000
+/** Recent events a live session keeps as objects, for fast slices near the present. */
+export const DEFAULT_EVENT_LOG_CAPACITY = 200_000
 
 /**
- * The live session's events, kept for trace slices: a bounded log, oldest dropped first.
- * Events arrive in time order, so a slice is two binary searches.
- *
- * Integration point: once src/shared/trace's TraceRecorder is attached to the session, slices
- * come from the recorder (which keeps the whole run, compressed) and this log goes away.
+ * The live session's recent events: a bounded log, oldest dropped first. Events arrive in time
+ * order, so a slice is two binary searches. Older events are in the session's trace recorder,
+ * which keeps the whole run compactly (see LiveSession.slice).
  */
 export class EventLog {
   private events: ClusterEvent[] = []

@@ -13,6 +13,10 @@ import { MAX_SLICE_EVENTS } from '../api/commands'
 import type { ClusterAction } from '../sim/actions'
 import { Cluster } from '../sim/cluster'
 import type { ClusterConfigInput } from '../sim/config'
+import { encodeTrace } from '../trace/codec'
+import { importTrace } from '../trace/import'
+import type { TraceRecorder } from '../trace/recorder'
+import { forkTrace } from '../trace/replay'
 import type { FrameTimer, WallClock } from './clock'
 import { inputsBetween } from './event-log'
 import { LiveSession } from './session'
@@ -198,26 +202,37 @@ export class LabHost {
 
   traceSlice(from: number, to: number, limit = MAX_SLICE_EVENTS): TraceSlice {
     if (from > to) throw new HostError(`traceSlice: from (${from}) is after to (${to})`)
-    const { events, truncated } = this.current.log.slice(from, to, limit)
+    const { events, truncated } = this.current.slice(from, to, limit)
     return {
       from,
       to,
       events,
       inputs: inputsBetween(this.cluster.inputs, from, to),
       truncated,
-      keptFrom: this.current.log.keptFrom,
+      keptFrom: 0,
     }
   }
 
+  /** The session so far as a trace file (gzip NDJSON); recording goes on. */
   exportTrace(): ExportedTrace {
-    // Integration point: encodeTrace(recorder.finish()) once src/shared/trace lands.
-    throw new HostError('exporting a trace needs the trace module, which is not in this build yet')
+    const { nodes, seed } = this.cluster.config
+    const t = Math.round(this.cluster.now)
+    return {
+      fileName: `raftlab-${nodes}n-seed${seed}-t${t}.ndjson.gz`,
+      data: encodeTrace(this.current.recorder.snapshot()),
+    }
   }
 
-  importTrace(text: string): SessionInfo {
-    // Integration point: importTrace(text) then forkTrace(trace, end) once src/shared/trace lands.
-    void text
-    throw new HostError('opening a trace needs the trace module, which is not in this build yet')
+  /**
+   * Open a trace file: validate all of it, re-execute it to its end, and continue from there as
+   * the live session, paused. Throws (the current session stays) if the file does not import
+   * or does not re-execute identically.
+   */
+  importTrace(data: Uint8Array | string): SessionInfo {
+    const trace = importTrace(data)
+    const { cluster, recorder } = forkTrace(trace, trace.end.t)
+    this.replace(cluster, false, recorder)
+    return this.info()
   }
 
   /** Stop the frame timer and detach from the cluster. */
@@ -231,13 +246,16 @@ export class LabHost {
   // -------------------------------------------------------------------------------------------
   // Pacing
 
-  private open(cluster: Cluster): LiveSession {
-    return new LiveSession(++this.sessionCounter, cluster, this.logCapacity)
+  private open(cluster: Cluster, recorder?: TraceRecorder): LiveSession {
+    return new LiveSession(++this.sessionCounter, cluster, {
+      ...(recorder !== undefined ? { recorder } : {}),
+      ...(this.logCapacity !== undefined ? { logCapacity: this.logCapacity } : {}),
+    })
   }
 
-  private replace(cluster: Cluster, running: boolean): void {
+  private replace(cluster: Cluster, running: boolean, recorder?: TraceRecorder): void {
     this.current.close()
-    this.current = this.open(cluster)
+    this.current = this.open(cluster, recorder)
     this.batchSeq = 0
     this.running = running
     this.lastAdvanceWall = this.clock.now()

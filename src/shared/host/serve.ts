@@ -23,7 +23,7 @@ function handlers(host: LabHost): Handlers {
     apply: (request) => host.apply(request.action),
     traceSlice: (request) => host.traceSlice(request.from, request.to, request.limit),
     exportTrace: () => host.exportTrace(),
-    importTrace: (request) => host.importTrace(request.text),
+    importTrace: (request) => host.importTrace(request.data),
   }
 }
 

@@ -2,17 +2,19 @@ import { attachInvariantChecker, type InvariantChecker } from '../check/invarian
 import { attachLivenessWatch, type LivenessWatch } from '../check/liveness'
 import type { Cluster } from '../sim/cluster'
 import type { ClusterEvent } from '../sim/events'
+import { TraceRecorder } from '../trace/recorder'
 import { EventLog } from './event-log'
 
 /**
- * One live session: the cluster, and everything attached to its event stream.
- *
- * Integration points (see docs/decisions/0002-lab-host.md):
- * - trace: a TraceRecorder from src/shared/trace records every event and input of the session;
- *   slices and exports are served from it.
- * - check: the invariant checker subscribes to the same stream and adds its findings to it.
+ * One live session: the cluster, and everything attached to its event stream —
+ * - the trace recorder (src/shared/trace): every event and input, for export and for slices
+ *   older than the recent log keeps;
+ * - the invariant checker and liveness watch (src/shared/check): their findings enter the
+ *   stream as 'finding' events, so batches, the recorder and the log all carry them;
+ * - the recent event log (fast slices) and the events waiting for the next batch.
  */
 export class LiveSession {
+  readonly recorder: TraceRecorder
   readonly log: EventLog
   /** Safety invariants, checked on every event; findings go into the event stream. */
   readonly checker: InvariantChecker
@@ -22,12 +24,17 @@ export class LiveSession {
   private unsent: ClusterEvent[] = []
   private readonly detach: (() => void)[] = []
 
+  /**
+   * `recorder` is given for a session forked from a trace (it holds the re-executed prefix);
+   * a new cluster gets a new recorder.
+   */
   constructor(
     readonly id: number,
     readonly cluster: Cluster,
-    logCapacity?: number,
+    options: { readonly recorder?: TraceRecorder; readonly logCapacity?: number } = {},
   ) {
-    this.log = new EventLog(logCapacity)
+    this.recorder = options.recorder ?? new TraceRecorder(cluster)
+    this.log = new EventLog(options.logCapacity)
     // Subscribed first, so the batch and the log see every event, findings included.
     this.detach.push(
       cluster.onEvent((event) => {
@@ -50,7 +57,29 @@ export class LiveSession {
     return events
   }
 
+  /** Events with from <= t < to: from the recent log when it still has them, else the trace. */
+  slice(from: number, to: number, limit: number): { events: ClusterEvent[]; truncated: boolean } {
+    if (from >= this.log.keptFrom) return this.log.slice(from, to, limit)
+    const events = this.recorder.snapshot().events
+    const first = lowerBound(events, from)
+    const end = lowerBound(events, to)
+    const stop = Math.min(end, first + limit)
+    return { events: events.slice(first, stop), truncated: stop < end }
+  }
+
   close(): void {
     for (const detach of this.detach) detach()
+    this.recorder.finish()
   }
+}
+
+function lowerBound(events: readonly ClusterEvent[], t: number): number {
+  let lo = 0
+  let hi = events.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (events[mid]!.t < t) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }

@@ -3,7 +3,9 @@ import { DEFAULT_SPEED, type LabBatch } from '../../../src/shared/api/batch'
 import { FRAME_INTERVAL_MS, LabHost, MAX_EVENTS_PER_BATCH } from '../../../src/shared/host/lab-host'
 import { FakeClock } from './fake-clock'
 
-function makeHost(options: { running?: boolean; speed?: number; config?: object } = {}) {
+function makeHost(
+  options: { running?: boolean; speed?: number; config?: object; logCapacity?: number } = {},
+) {
   const clock = new FakeClock()
   const batches: LabBatch[] = []
   const host = new LabHost({
@@ -239,5 +241,41 @@ describe('LabHost with the checker attached', () => {
     host.apply({ type: 'crash', node: host.cluster.leader()! })
     host.runTo(60_000)
     expect(host.traceSlice(0, 60_001).events.filter((e) => e.kind === 'finding')).toEqual([])
+  })
+})
+
+describe('LabHost traces', () => {
+  it('exports the session as a trace file and opens it again, continuing paused at its end', () => {
+    const { host } = makeHost({ running: false })
+    host.runTo(1500)
+    host.apply({ type: 'partition', groups: [[1, 2]] })
+    host.runTo(4000)
+    const exported = host.exportTrace()
+    expect(exported.fileName).toBe('raftlab-5n-seed1-t4000.ndjson.gz')
+    const before = host.snapshot().batch.nodes
+
+    const info = host.importTrace(exported.data)
+    expect(info).toMatchObject({ session: 2, t: 4000, playback: { running: false } })
+    expect(host.snapshot().batch.nodes).toEqual(before)
+    expect(host.cluster.inputs.map((i) => i.action.type)).toEqual(['partition'])
+    // The opened session records on: its own export holds the whole run.
+    host.runTo(5000)
+    expect(host.exportTrace().fileName).toBe('raftlab-5n-seed1-t5000.ndjson.gz')
+  })
+
+  it('refuses a file that is not a trace and keeps the session', () => {
+    const { host } = makeHost({ running: false })
+    host.runTo(1000)
+    expect(() => host.importTrace('{"not":"a trace"}')).toThrow()
+    expect(host.info()).toMatchObject({ session: 1, t: 1000 })
+  })
+
+  it('serves slices older than the recent log from the trace recorder', () => {
+    const { host } = makeHost({ running: false, logCapacity: 100 })
+    host.runTo(3000)
+    const slice = host.traceSlice(0, 500)
+    expect(slice.events.length).toBeGreaterThan(0)
+    expect(slice.events[0]!.seq).toBe(0)
+    expect(slice.events.every((e) => e.t < 500)).toBe(true)
   })
 })

@@ -38,22 +38,22 @@ export function workerTransport(worker: Worker): LabTransport {
     saveTraceFile: async () => {
       const exported = (await invokeHost('exportTrace', {})) as ApiResult<{
         fileName: string
-        text: string
+        data: Uint8Array
       }>
       if (!exported.ok) return exported
-      download(exported.value.fileName, exported.value.text)
+      download(exported.value.fileName, exported.value.data)
       return ok({ saved: true, fileName: exported.value.fileName })
     },
     openTraceFile: async () => {
       const file = await pickFile()
       if (file === null) return ok({ opened: null })
-      let text: string
+      let data: Uint8Array
       try {
-        text = await file.text()
+        data = new Uint8Array(await file.arrayBuffer())
       } catch (thrown) {
         return fail(`could not read ${file.name}: ${errorMessage(thrown)}`)
       }
-      const opened = (await invokeHost('importTrace', { text })) as ApiResult<unknown>
+      const opened = (await invokeHost('importTrace', { data })) as ApiResult<unknown>
       return opened.ok ? ok({ opened: opened.value }) : opened
     },
   }
@@ -72,8 +72,8 @@ export function workerTransport(worker: Worker): LabTransport {
   }
 }
 
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
+function download(fileName: string, data: Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type: 'application/gzip' }))
   const link = document.createElement('a')
   link.href = url
   link.download = fileName
@@ -85,7 +85,7 @@ function pickFile(): Promise<File | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input')
     input.type = 'file'
-    input.accept = '.json,.raftlab,application/json'
+    input.accept = '.gz,.ndjson'
     input.addEventListener('change', () => resolve(input.files?.[0] ?? null))
     input.addEventListener('cancel', () => resolve(null))
     input.click()

@@ -35,9 +35,15 @@ export const useSessionStore = defineStore('session', () => {
   const playback = computed(
     () => latest.value?.playback ?? { running: false, speed: DEFAULT_SPEED },
   )
+  /** The frame at the display time: moves every animation frame while playing (animations). */
   const frame = computed<Frame | null>(() => {
     if (latest.value === null) return null
     return live.frame(displayT.value)
+  })
+  /** The frame at the latest batch's time: changes once per batch (lists, counters). */
+  const batchFrame = computed<Frame | null>(() => {
+    if (latest.value === null) return null
+    return live.frame(latest.value.t)
   })
 
   async function connect(lab: LabApi): Promise<void> {
@@ -165,6 +171,7 @@ export const useSessionStore = defineStore('session', () => {
     info,
     latest,
     frame,
+    batchFrame,
     displayT,
     playback,
     batchesReceived,
