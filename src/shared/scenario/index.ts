@@ -1,4 +1,5 @@
 export * from './builtin'
 export * from './driver'
+export * from './run'
 export * from './scenario'
 export * from './workload'

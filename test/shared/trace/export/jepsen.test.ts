@@ -5,6 +5,7 @@ import {
   jepsenHistory,
   toEdn,
 } from '../../../../src/shared/trace/export/jepsen'
+import type { TraceEvent } from '../../../../src/shared/trace/types'
 import { recordScenario } from './fixtures'
 
 // A small reader for the EDN subset a history uses: maps, vectors, keywords, strings (with the
@@ -160,13 +161,15 @@ describe('Jepsen EDN history export', () => {
     // The leader crash leaves a window without a leader (fails) and loses what the old leader
     // had accepted but not committed (infos).
     expect(types).toEqual(new Set([':invoke', ':ok', ':fail', ':info']))
-    const applies = source.events.filter((e) => e.kind === 'apply')
+    const applies = source.events.filter(
+      (e): e is Extract<TraceEvent, { kind: 'apply' }> => e.kind === 'apply',
+    )
     for (const op of history) {
       if (op[':type'] === ':ok') {
         const apply = applies.find((a) => a.index === op[':log-index'] && a.term === op[':term'])
         expect(apply).toBeDefined()
         expect(op[':time']).toBe(Math.round(apply!.t * 1e6))
-        expect(apply!.kind === 'apply' && apply.command).toEqual(op[':value'])
+        expect(apply!.command).toEqual(op[':value'])
       }
       if (op[':type'] === ':fail') expect([':no-leader', ':not-leader']).toContain(op[':error'])
       if (op[':type'] === ':info') {
