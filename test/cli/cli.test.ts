@@ -153,7 +153,7 @@ describe('raftlab replay', () => {
     const result = cli(dir, ['replay', 'forged.ndjson', '--verify'])
     expect(result.code).toBe(1)
     expect(result.stderr).toBe('')
-    expect(result.stdout).toMatch(/^replay: DIVERGED at event \d+: /)
+    expect(result.stdout).toMatch(/^replay: DIVERGED at event \d+\n {2}\S/)
     expect(result.stdout).toMatch(/\n {2}expected: \{.*\}\n {2}actual: {3}/)
   })
 

@@ -39,7 +39,8 @@ Options:
       return EXIT_OK
     }
     io.stdout.write(
-      `replay: DIVERGED at event ${result.index}: ${result.message}\n` +
+      `replay: DIVERGED at event ${result.index}\n` +
+        `  ${result.message}\n` +
         `  expected: ${JSON.stringify(result.expected)}\n` +
         `  actual:   ${JSON.stringify(result.actual)}\n`,
     )
