@@ -49,6 +49,12 @@ interface TimerEvent extends Scheduled {
    * queue small and the hot path free of heap operations.
    */
   deadline: number
+  /**
+   * The tie-break the timer would have had if re-armed eagerly: taken when it is re-armed, not
+   * when it surfaces, so the order of events never depends on when someone peeked at the queue
+   * (re-execution replays steps with advanceTo, which peeks less often than runUntil).
+   */
+  deadlineSeq: number
 }
 
 type QueueEntry = InFlight | TimerEvent
@@ -281,7 +287,7 @@ export class Cluster {
   pending(): PendingEvent[] {
     return this.queue
       .entries()
-      .sort((a, b) => dueTime(a) - dueTime(b) || a.seq - b.seq)
+      .sort((a, b) => dueTime(a) - dueTime(b) || dueSeq(a) - dueSeq(b))
       .map((entry) =>
         entry.kind === 'message'
           ? {
@@ -807,21 +813,26 @@ export class Cluster {
   private scheduleTimer(node: SimNode, timer: TimerKind, delay: number): void {
     const deadline = this.nowValue + delay
     const existing = node.timers.get(timer)
+    const seq = this.scheduleSeq++
     if (existing !== undefined && !existing.cancelled && existing.time <= deadline) {
       existing.deadline = deadline
+      existing.deadlineSeq = seq
       return
     }
+    // A re-armed timer keeps its event number whether it was moved lazily or here, so pending
+    // event numbers never depend on when the queue was last looked at.
+    const event = existing !== undefined && !existing.cancelled ? existing.event : seq
     this.cancelTimer(node, timer)
-    const seq = this.scheduleSeq++
     const entry: TimerEvent = {
       kind: 'timer',
       time: deadline,
       seq,
-      event: seq,
+      event,
       cancelled: false,
       node: node.id,
       timer,
       deadline,
+      deadlineSeq: seq,
     }
     node.timers.set(timer, entry)
     this.queue.push(entry)
@@ -834,10 +845,15 @@ export class Cluster {
   private settledTop(): QueueEntry | undefined {
     for (;;) {
       const top = this.queue.peek()
-      if (top === undefined || top.kind !== 'timer' || top.deadline <= top.time) return top
+      if (
+        top === undefined ||
+        top.kind !== 'timer' ||
+        (top.deadline === top.time && top.deadlineSeq === top.seq)
+      )
+        return top
       this.queue.pop()
       top.time = top.deadline
-      top.seq = this.scheduleSeq++
+      top.seq = top.deadlineSeq
       this.queue.push(top)
     }
   }
@@ -937,4 +953,8 @@ function checkActionLink(type: string, link: LinkConfig, field: string): void {
 
 function dueTime(entry: QueueEntry): number {
   return entry.kind === 'timer' ? entry.deadline : entry.time
+}
+
+function dueSeq(entry: QueueEntry): number {
+  return entry.kind === 'timer' ? entry.deadlineSeq : entry.seq
 }
