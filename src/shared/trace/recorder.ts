@@ -51,14 +51,17 @@ class RowStore {
     const tag = TAGS.indexOf(row[0] as string)
     if (tag < 0) throw new RecorderError(`no row tag ${String(row[0])}`)
     this.put(tag * 64 + row.length)
-    const time = row[1]
+    // The time as two numbers: (step, NaN) for a step, (step, ulps) for a pair, (t, ∞) for [t].
+    const time = row[1] as number | number[]
     if (typeof time === 'number') {
       this.put(time)
       this.put(Number.NaN)
+    } else if (time.length === 1) {
+      this.put(time[0]!)
+      this.put(Number.POSITIVE_INFINITY)
     } else {
-      const [step, ulps] = time as [number, number]
-      this.put(step)
-      this.put(ulps)
+      this.put(time[0]!)
+      this.put(time[1]!)
     }
     for (let i = 2; i < row.length; i++) {
       const value = row[i]
@@ -99,7 +102,7 @@ class RowStore {
       row[0] = TAGS[(head - length) / 64]
       const step = next()
       const ulps = next()
-      row[1] = Number.isNaN(ulps) ? step : [step, ulps]
+      row[1] = Number.isNaN(ulps) ? step : ulps === Number.POSITIVE_INFINITY ? [step] : [step, ulps]
       for (let i = 2; i < length; i++) {
         const field = next()
         row[i] = Number.isNaN(field) ? this.values[value++] : field

@@ -84,7 +84,7 @@ export class TimeCursor {
   t = 0
   micros = 0
 
-  encode(t: number): number | [number, number] {
+  encode(t: number): number | [number, number] | [number] {
     if (t === this.t) return 0
     if (!(t > this.t) || !Number.isFinite(t)) {
       throw new RangeError(`time ${t} is before the previous event's time ${this.t}`)
@@ -95,7 +95,9 @@ export class TimeCursor {
     this.micros = micros
     const base = micros / 1000
     if (base === t && step !== 0) return step
-    return [step, ulpDistance(base, t)]
+    const ulps = ulpDistance(base, t)
+    // Far from any microsecond (a tiny or huge time): the double itself.
+    return Number.isSafeInteger(ulps) ? [step, ulps] : [t]
   }
 
   /** Reads a time field; throws RowError on a malformed or backward time. */
@@ -105,6 +107,14 @@ export class TimeCursor {
     let ulps = 0
     if (typeof field === 'number') {
       step = field
+    } else if (Array.isArray(field) && field.length === 1 && typeof field[0] === 'number') {
+      const t = field[0]
+      if (!(t >= this.t) || !Number.isFinite(t)) {
+        throw new RowError(`time ${t} ms is before the previous event's time ${this.t} ms`)
+      }
+      this.t = t
+      this.micros = Math.round(t * 1000)
+      return t
     } else if (
       Array.isArray(field) &&
       field.length === 2 &&
@@ -117,7 +127,7 @@ export class TimeCursor {
         throw new RowError(`time correction ${String(ulps)} is not a whole number`)
       }
     } else {
-      throw new RowError('time is not a number or a [micros, ulps] pair')
+      throw new RowError('time is not a number, a [micros, ulps] pair or [ms]')
     }
     if (!Number.isSafeInteger(step) || step < 0) {
       throw new RowError(`time step ${step} is not a non-negative whole number of microseconds`)
@@ -565,9 +575,14 @@ export class EventUnpacker {
     }
   }
 
-  private messageId(back: unknown): number {
-    const id = this.builder.lastSendId - count(back, 'message')
-    if (id < 1) throw new RowError(`unknown message id ${id}`)
+  private messageId(field: unknown): number {
+    const back = count(field, 'message')
+    const id = this.builder.lastSendId - back
+    if (id < 1) {
+      throw new RowError(
+        `message: ${back} sends back is before the first message (the last id sent is ${this.builder.lastSendId})`,
+      )
+    }
     return id
   }
 

@@ -289,8 +289,8 @@ export const checkpointSchema = z
 // ---------------------------------------------------------------------------------------------
 // Records (one per line)
 
-/** Event time: microseconds after the previous event, or [micros, ulps] (see rows.ts). */
-const rowTime = z.union([count, z.tuple([count, z.number().int()])])
+/** Event time: microseconds after the previous event, [micros, ulps], or [ms] (see rows.ts). */
+const rowTime = z.union([count, z.tuple([count, z.number().int()]), z.tuple([time])])
 const entriesField = z.union([count, z.array(z.tuple([count, jsonValueSchema]))])
 
 const row = <T extends string>(tag: T, ...fields: z.ZodType[]) =>
