@@ -44,7 +44,14 @@ export function encodeShiViz(source: ExportSource): string {
   const out: string[] = [SHIVIZ_REGEX, '']
   let pendingSubmit: Clock | null = null
 
-  const tick = (host: string, text: string, t: number, merge?: Clock): Clock => {
+  /** Log one event on `host`; returns a copy of its clock when `keep` (a send's, a cause's). */
+  const tick = (
+    host: string,
+    text: string,
+    t: number,
+    merge?: Clock,
+    keep = false,
+  ): Clock | undefined => {
     let clock = clocks.get(host)
     if (clock === undefined) clocks.set(host, (clock = new Map()))
     if (merge !== undefined) {
@@ -52,7 +59,7 @@ export function encodeShiViz(source: ExportSource): string {
     }
     clock.set(host, (clock.get(host) ?? 0) + 1)
     out.push(`${host} ${formatClock(clock)}`, `t=${formatTime(t)} ${oneLine(text)}`)
-    return new Map(clock)
+    return keep ? new Map(clock) : undefined
   }
 
   for (const event of source.events) {
@@ -65,9 +72,10 @@ export function encodeShiViz(source: ExportSource): string {
           nodeHost(event.from),
           `send ${describeMessage(event.message)} to ${nodeHost(event.to)} #${event.id}${lost}`,
           event.t,
+          undefined,
+          f !== undefined && f.delivered > 0,
         )
-        if (f !== undefined && f.delivered > 0)
-          sent.set(event.id, { clock, remaining: f.delivered })
+        if (clock !== undefined) sent.set(event.id, { clock, remaining: f!.delivered })
         break
       }
       case 'deliver': {
@@ -103,15 +111,18 @@ export function encodeShiViz(source: ExportSource): string {
       case 'action': {
         const action = event.action
         if (action.type === 'submit') {
-          pendingSubmit = tick(
-            CLIENT_HOST,
-            `submit ${describeCommand(action.command)} to ${action.node === 'leader' ? 'the leader' : nodeHost(action.node)}`,
-            event.t,
-          )
+          pendingSubmit =
+            tick(
+              CLIENT_HOST,
+              `submit ${describeCommand(action.command)} to ${action.node === 'leader' ? 'the leader' : nodeHost(action.node)}`,
+              event.t,
+              undefined,
+              true,
+            ) ?? null
           break
         }
-        const cause = tick(NEMESIS_HOST, describeAction(action), event.t)
         const node = actionNode(action)
+        const cause = tick(NEMESIS_HOST, describeAction(action), event.t, undefined, node !== null)
         if (node !== null) tick(nodeHost(node), `${action.type} (by the nemesis)`, event.t, cause)
         break
       }

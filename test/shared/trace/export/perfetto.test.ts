@@ -6,7 +6,7 @@ import {
   toChromeTrace,
   type ChromeTraceEvent,
 } from '../../../../src/shared/trace/export/perfetto'
-import { recordScenario } from './fixtures'
+import { recordScenario, withFinding } from './fixtures'
 
 // The Trace Event Format (JSON Object Format) as Perfetto's JSON importer and chrome://tracing
 // read it: every event has ph, ts, pid and tid; "X" slices carry a dur and must nest on their
@@ -150,6 +150,16 @@ describe('Chrome Trace Event export', () => {
       [3_000_000, 'partition'],
       [6_000_000, 'heal'],
     ])
+  })
+
+  it('marks checker findings on every node they name', () => {
+    const found = toChromeTrace(withFinding(recordScenario('steady', { duration: 1_000 })))
+    const marks = found.traceEvents.filter((e) => e.cat === 'finding')
+    expect(marks.map((e) => [e.tid, e.ph, e.name])).toEqual([
+      [1, 'i', 'election-safety broken'],
+      [2, 'i', 'election-safety broken'],
+    ])
+    expect(marks[0]!.args?.explanation).toBe('Node 1 and Node 2 are both leader in term 1.')
   })
 
   it('is deterministic', () => {

@@ -4,7 +4,7 @@ import {
   NEMESIS_HOST,
   SHIVIZ_REGEX,
 } from '../../../../src/shared/trace/export/shiviz'
-import { recordScenario } from './fixtures'
+import { recordScenario, withFinding } from './fixtures'
 
 // ShiViz's input: the parser regex on the first line, the multiple-executions delimiter on the
 // second (empty: one execution), then the log. ShiViz matches the regex (named groups host,
@@ -130,6 +130,14 @@ describe('ShiViz export', () => {
   it('marks messages that were never delivered', () => {
     const lossy = encodeShiViz(recordScenario('unreliable', { seed: 1, duration: 2_000 }))
     expect(lossy).toMatch(/send .* #\d+ \[dropped: lost\]/)
+  })
+
+  it('logs a checker finding on every node it names, clocks still valid', () => {
+    const found = parseShiViz(
+      encodeShiViz(withFinding(recordScenario('steady', { duration: 500 }))),
+    )
+    const marks = found.events.filter((e) => e.text.includes('FINDING election-safety'))
+    expect(marks.map((e) => e.host)).toEqual(['node1', 'node2'])
   })
 
   it('is deterministic', () => {
