@@ -24,9 +24,42 @@ export interface Frame {
   readonly faults: NetworkFaults
   /** The latest events at or before t, oldest first. */
   readonly events: readonly ClusterEvent[]
+  /** The latest notable events (role and term changes, votes, commits, user actions, client
+   * answers, drops, election timeouts, checker findings) at or before t, oldest first: what
+   * happened lately, at any speed. */
+  readonly milestones: readonly ClusterEvent[]
   readonly stats: ClusterStats
   /** For each node, when its current election timer was armed (progress = elapsed / span). */
   readonly electionArmedAt: ReadonlyMap<NodeId, number>
+}
+
+/** Whether an event is a milestone (see Frame.milestones). */
+export function isMilestone(event: ClusterEvent): boolean {
+  switch (event.kind) {
+    case 'role':
+    case 'term':
+    case 'vote':
+    case 'commit':
+    case 'action':
+    case 'submitted':
+    case 'duplicate':
+    case 'internal-error':
+    case 'finding':
+      return true
+    case 'drop':
+      return event.reason !== 'crashed'
+    case 'timer':
+      return event.timer === 'election'
+    case 'send': {
+      // Elections, entries and rejections; not the steady heartbeat traffic.
+      const message = event.message
+      if (message.type === 'AppendEntries') return message.entries.length > 0
+      if (message.type === 'AppendEntriesReply') return !message.success
+      return true
+    }
+    default:
+      return false
+  }
 }
 
 /** How a view names a node's role: what a user sees, with crashed and paused first. */

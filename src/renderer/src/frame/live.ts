@@ -2,10 +2,12 @@ import type { LabBatch } from '../../../shared/api/batch'
 import type { NodeId } from '../../../shared/raft/types'
 import type { ClusterConfig } from '../../../shared/sim/config'
 import type { ClusterEvent } from '../../../shared/sim/events'
-import type { Frame } from './frame'
+import { isMilestone, type Frame } from './frame'
 
 /** How many recent events a live frame carries. */
 export const RECENT_EVENTS = 400
+/** How many recent milestones a live frame carries. */
+export const RECENT_MILESTONES = 200
 
 /**
  * Live mode's memory between batches: the recent events and when each node's election timer
@@ -15,6 +17,7 @@ export class LiveFrames {
   private latest: LabBatch | null = null
   private config: ClusterConfig | null = null
   private recent: ClusterEvent[] = []
+  private milestones: ClusterEvent[] = []
   private armedAt = new Map<NodeId, number>()
   private deadlines = new Map<NodeId, number | null>()
 
@@ -30,12 +33,19 @@ export class LiveFrames {
   receive(batch: LabBatch): void {
     if (this.latest !== null && this.latest.session !== batch.session) {
       this.recent = []
+      this.milestones = []
       this.armedAt = new Map()
       this.deadlines = new Map()
     }
     if (batch.events.length > 0) {
       const kept = this.recent.concat(batch.events)
       this.recent = kept.length > RECENT_EVENTS ? kept.slice(kept.length - RECENT_EVENTS) : kept
+      const notable = batch.events.filter(isMilestone)
+      if (notable.length > 0) {
+        const all = this.milestones.concat(notable)
+        this.milestones =
+          all.length > RECENT_MILESTONES ? all.slice(all.length - RECENT_MILESTONES) : all
+      }
     }
     for (const node of batch.nodes) {
       if (this.deadlines.get(node.id) !== node.electionDeadline) {
@@ -46,6 +56,19 @@ export class LiveFrames {
       }
     }
     this.latest = batch
+  }
+
+  /**
+   * The latest time the display may show without a newer batch: the next pending event, since
+   * nothing changes before it. Past it the batch's state would be stale.
+   */
+  horizon(): number {
+    const batch = this.latest
+    if (batch === null) return 0
+    let next = Number.POSITIVE_INFINITY
+    for (const message of batch.inFlight) next = Math.min(next, message.deliverAt)
+    for (const timer of batch.timers) next = Math.min(next, timer.time)
+    return Math.max(batch.t, next)
   }
 
   frame(t: number): Frame | null {
@@ -62,6 +85,7 @@ export class LiveFrames {
       timers: batch.timers,
       faults: batch.faults,
       events: this.recent,
+      milestones: this.milestones,
       stats: batch.stats,
       electionArmedAt: this.armedAt,
     }

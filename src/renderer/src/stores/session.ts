@@ -87,7 +87,8 @@ export const useSessionStore = defineStore('session', () => {
     if (batch === null) return
     let t = batch.t
     if (batch.playback.running) {
-      t += Math.min(Math.max(0, now - receivedAt), MAX_EXTRAPOLATION_MS) * batch.playback.speed
+      const wall = Math.min(Math.max(0, now - receivedAt), MAX_EXTRAPOLATION_MS)
+      t = Math.min(t + wall * batch.playback.speed, live.horizon())
     }
     if (t !== displayT.value) displayT.value = Math.max(t, batch.t)
   }
