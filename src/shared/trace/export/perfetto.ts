@@ -98,6 +98,8 @@ interface RoleState {
   down: 'crashed' | 'paused' | null
   spanStart: number
   spanLabel: string
+  /** What the open span shows, fixed when it was labelled. */
+  spanArgs: { readonly role: string; readonly term: number }
 }
 
 export function toChromeTrace(source: ExportSource): ChromeTrace {
@@ -193,7 +195,14 @@ export function toChromeTrace(source: ExportSource): ChromeTrace {
   // Pass 2: role spans, flows and instants.
   const roles = new Map<NodeId, RoleState>()
   for (let id = 1; id <= nodes; id++) {
-    roles.set(id, { role: 'follower', term: 0, down: null, spanStart: 0, spanLabel: '' })
+    roles.set(id, {
+      role: 'follower',
+      term: 0,
+      down: null,
+      spanStart: 0,
+      spanLabel: '',
+      spanArgs: { role: 'follower', term: 0 },
+    })
   }
   const closeSpan = (node: NodeId, state: RoleState, ts: number): void => {
     if (ts <= state.spanStart) return
@@ -206,7 +215,7 @@ export function toChromeTrace(source: ExportSource): ChromeTrace {
         dur: ts - state.spanStart,
         pid: PERFETTO_PID,
         tid: node,
-        args: { role: state.down ?? state.role, term: state.term },
+        args: state.spanArgs,
       },
       RANK_ROLE,
     )
@@ -221,6 +230,7 @@ export function toChromeTrace(source: ExportSource): ChromeTrace {
       state.spanStart = ts
     }
     state.spanLabel = label
+    state.spanArgs = { role: state.down ?? state.role, term: state.term }
   }
   for (let id = 1; id <= nodes; id++) relabel(id, 0)
 

@@ -91,8 +91,13 @@ describe('Chrome Trace Event export', () => {
       }
       const last = spans[spans.length - 1]!
       expect(last.ts + last.dur!).toBe(end)
-      for (const span of spans)
+      for (const span of spans) {
         expect(span.name).toMatch(/^(follower|candidate|leader) \(term \d+\)$|^crashed$|^paused$/)
+        const { role, term } = span.args as { role: string; term: number }
+        expect(span.name).toBe(
+          role === 'crashed' || role === 'paused' ? role : `${role} (term ${term})`,
+        )
+      }
     }
   })
 
