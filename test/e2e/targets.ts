@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -60,11 +61,14 @@ export function electronBinary(): string | null {
   return existsSync(binary) ? binary : null
 }
 
-/** The desktop app built by `npm run build` (out/main), through Playwright's Electron support. */
+/** The desktop app, built here (out/main, out/preload, out/renderer), through Playwright's
+ * Electron support. */
 export function electronTarget(binary: string): E2eTarget {
   return {
     name: 'desktop app (Electron)',
     async open() {
+      const build = spawnSync('npx', ['electron-vite', 'build'], { stdio: 'ignore' })
+      if (build.status !== 0) throw new Error('npx electron-vite build failed')
       const app = await _electron.launch({
         executablePath: binary,
         args: [path.resolve('out/main/index.js')],
