@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import os from 'node:os'
+import { checkFigures } from './check.bench'
 import { engineFigures } from './engine.bench'
 import { formatNumber, meets, timeMs, type Figure } from './measure'
 import { webFigures } from './web.bench'
@@ -33,6 +34,7 @@ function scenarioSuiteFigures(): Figure[] {
 const sections: { title: string; figures: () => Figure[] }[] = [
   { title: 'Raft engine and simulator', figures: engineFigures },
   { title: 'Scenario suite', figures: scenarioSuiteFigures },
+  { title: 'Checkers and sweeps', figures: checkFigures },
   { title: 'Web app', figures: webFigures },
 ]
 

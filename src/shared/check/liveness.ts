@@ -40,6 +40,7 @@ export interface LivenessMetrics {
 }
 
 interface Submission {
+  readonly term: number
   readonly t: number
   readonly node: NodeId
   readonly seq: number
@@ -77,7 +78,9 @@ export class LivenessWatch {
   private leaderlessLongest = 0
   private leaderlessPeriods = 0
 
-  private readonly submissions = new Map<string, Submission>()
+  /** Accepted commands not yet applied anywhere, by index (one per term that used it). */
+  private readonly submissions = new Map<number, Submission[]>()
+  private pending = 0
   private readonly latencies: number[] = []
   private lost = 0
   private t = 0
@@ -118,11 +121,10 @@ export class LivenessWatch {
         break
       case 'submitted':
         if (event.isLeader && event.node !== null) {
-          this.submissions.set(`${event.index}:${event.term}`, {
-            t: event.t,
-            node: event.node,
-            seq: event.seq,
-          })
+          const list = this.submissions.get(event.index) ?? []
+          list.push({ term: event.term, t: event.t, node: event.node, seq: event.seq })
+          this.submissions.set(event.index, list)
+          this.pending++
         }
         break
       case 'apply':
@@ -150,7 +152,7 @@ export class LivenessWatch {
       leaderlessPeriods: this.leaderlessPeriods,
       commitLatency: summarize(this.latencies),
       lostSubmissions: this.lost,
-      pendingSubmissions: this.submissions.size,
+      pendingSubmissions: this.pending,
     }
   }
 
@@ -198,11 +200,17 @@ export class LivenessWatch {
   }
 
   private onApply(index: number, term: number): void {
-    if (this.submissions.size === 0) return
-    const key = `${index}:${term}`
-    const submission = this.submissions.get(key)
-    if (submission !== undefined) {
-      this.submissions.delete(key)
+    if (this.pending === 0) return
+    const list = this.submissions.get(index)
+    if (list === undefined) return
+    this.submissions.delete(index)
+    this.pending -= list.length
+    for (const submission of list) {
+      // Commands accepted at this index in other terms can no longer commit there.
+      if (submission.term !== term) {
+        this.lost++
+        continue
+      }
       const latency = this.t - submission.t
       this.latencies.push(latency)
       if (latency > this.bound) {
@@ -215,13 +223,6 @@ export class LivenessWatch {
           seq: this.seq,
           explanation: `The command ${nodeName(submission.node)} accepted at index ${index} in term ${term} took ${Math.round(latency)} ms to commit, more than the bound of ${this.bound} ms.`,
         })
-      }
-    }
-    // Commands accepted at this index in other terms can no longer commit there.
-    for (const [other] of this.submissions) {
-      if (other.startsWith(`${index}:`)) {
-        this.submissions.delete(other)
-        this.lost++
       }
     }
   }
