@@ -169,8 +169,8 @@ describe('importing a trace', () => {
       'corrupt gzip',
       () => {
         const gz = encodeTrace(trace).slice()
-        gz[gz.length - 20] ^= 0xff
-        gz[40] ^= 0x55
+        gz[gz.length - 20] = gz[gz.length - 20]! ^ 0xff
+        gz[40] = gz[40]! ^ 0x55
         return gz
       },
       /^gzip data is corrupt/,
