@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { encodeTraceText, importTrace } from '../../src/shared/trace'
 import { decodeTraceJson } from '../../src/shared/trace/export/json'
-import { cli, scratchDir } from './helpers'
+import { cli, scratchDir, type CliResult } from './helpers'
 
 const dir = scratchDir()
 const path = (name: string): string => join(dir, name)
@@ -20,11 +20,16 @@ function expectUsageError(
   expect(result.stderr).toMatch(text)
 }
 
-describe('raftlab run', () => {
-  const first = cli(dir, [...RUN, '--out', 'a.ndjson.gz'])
-  const second = cli(dir, [...RUN, '--out', 'b.ndjson.gz'])
-  const plain = cli(dir, [...RUN, '--out', 'c.ndjson'])
-  const other = cli(dir, [...RUN.slice(0, -1), '12', '--out', 'd.ndjson.gz'])
+describe('raftlab run', { timeout: 30_000 }, () => {
+  // The files later tests read: a.ndjson.gz and b.ndjson.gz (same run), c.ndjson (the same run,
+  // plain), d.ndjson.gz (another seed).
+  let first: CliResult, second: CliResult, plain: CliResult, other: CliResult
+  beforeAll(() => {
+    first = cli(dir, [...RUN, '--out', 'a.ndjson.gz'])
+    second = cli(dir, [...RUN, '--out', 'b.ndjson.gz'])
+    plain = cli(dir, [...RUN, '--out', 'c.ndjson'])
+    other = cli(dir, [...RUN.slice(0, -1), '12', '--out', 'd.ndjson.gz'])
+  }, 60_000)
 
   it('writes the same bytes for the same arguments, and a different file for another seed', () => {
     for (const result of [first, second, plain, other]) {
@@ -132,7 +137,7 @@ describe('raftlab run', () => {
   })
 })
 
-describe('raftlab replay', () => {
+describe('raftlab replay', { timeout: 30_000 }, () => {
   it('verifies that a trace re-executes identically (exit 0)', () => {
     for (const file of ['a.ndjson.gz', 'b.ndjson.gz', 'c.ndjson']) {
       const result = cli(dir, ['replay', file, '--verify'])
@@ -165,7 +170,7 @@ describe('raftlab replay', () => {
   })
 })
 
-describe('raftlab export', () => {
+describe('raftlab export', { timeout: 30_000 }, () => {
   it.each([
     [
       'json',
@@ -221,7 +226,7 @@ describe('raftlab export', () => {
   })
 })
 
-describe('raftlab import', () => {
+describe('raftlab import', { timeout: 30_000 }, () => {
   it('validates a good trace and prints its summary', () => {
     const result = cli(dir, ['import', 'a.ndjson.gz'])
     expect(result.code).toBe(0)
@@ -275,7 +280,7 @@ describe('raftlab import', () => {
   })
 })
 
-describe('raftlab scenarios and help', () => {
+describe('raftlab scenarios and help', { timeout: 30_000 }, () => {
   it('lists the built-in scenarios with their defaults', () => {
     const result = cli(dir, ['scenarios'])
     expect(result.code).toBe(0)

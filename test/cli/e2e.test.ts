@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { scratchDir } from './helpers'
 
-// A few end-to-end checks through real processes: `npm run raftlab` (the documented way) and the
-// package's bin. Each spawn starts tsx, so these stay few; cli.test.ts covers the behaviour.
+// A few end-to-end checks through real processes: `npm run raftlab`, `npx raftlab` (the package's
+// bin) and the bin run by node directly. Each spawn starts tsx, so these stay few; cli.test.ts covers the behaviour.
 
 const root = resolve(__dirname, '../..')
 const dir = scratchDir()
@@ -18,7 +18,7 @@ function spawn(
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
-describe('the raftlab command, spawned', () => {
+describe('the raftlab command, spawned', { timeout: 120_000 }, () => {
   const trace = join(dir, 'e2e.ndjson.gz')
 
   it('npm run raftlab -- run writes a trace and prints its summary', () => {
@@ -42,8 +42,8 @@ describe('the raftlab command, spawned', () => {
     expect(existsSync(trace)).toBe(true)
   })
 
-  it('the bin replays it identically', () => {
-    const result = spawn(process.execPath, ['bin/raftlab.js', 'replay', trace, '--verify'])
+  it('npx raftlab (the package bin) replays it identically', () => {
+    const result = spawn('npx', ['--no', 'raftlab', 'replay', trace, '--verify'])
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
     expect(result.stdout).toMatch(/^replay: identical/)

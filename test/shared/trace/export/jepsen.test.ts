@@ -118,7 +118,7 @@ function readHistory(text: string): Op[] {
 const source = recordScenario('leader-crash', { seed: 5 })
 const history = readHistory(encodeJepsen(source))
 
-describe('Jepsen EDN history export', () => {
+describe('Jepsen EDN history export', { timeout: 30_000 }, () => {
   it('writes one operation map per line with type, f, value, process, time and index', () => {
     expect(history.length).toBeGreaterThan(300)
     history.forEach((op, i) => {
@@ -196,7 +196,7 @@ describe('Jepsen EDN history export', () => {
   })
 })
 
-describe('EDN values', () => {
+describe('EDN values', { timeout: 30_000 }, () => {
   it('escapes strings so the reader gets the text back, on one line', () => {
     const tricky =
       'quote " backslash \\ newline \n return \r tab \t bell \u0007 del \u007f é 😀 lone \ud800 end'

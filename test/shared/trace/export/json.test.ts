@@ -17,7 +17,7 @@ function withDocument(change: (doc: Record<string, unknown>) => void): string {
   return JSON.stringify(doc)
 }
 
-describe('our JSON export', () => {
+describe('our JSON export', { timeout: 30_000 }, () => {
   it('is one JSON document with the trace parts', () => {
     const doc = JSON.parse(text) as Record<string, unknown>
     expect(Object.keys(doc)).toEqual(['format', 'header', 'inputs', 'events', 'checkpoints', 'end'])

@@ -20,7 +20,7 @@ function onTrack(tid: number, ph: string): ChromeTraceEvent[] {
   return events.filter((e) => e.tid === tid && e.ph === ph)
 }
 
-describe('Chrome Trace Event export', () => {
+describe('Chrome Trace Event export', { timeout: 30_000 }, () => {
   it('is a JSON object with traceEvents and displayTimeUnit, and every event has the required fields', () => {
     const parsed = JSON.parse(encodeChromeTrace(leaderCrash)) as typeof trace
     expect(JSON.stringify(parsed.traceEvents)).toBe(JSON.stringify(trace.traceEvents))

@@ -55,7 +55,7 @@ const source = recordScenario('leader-crash', { seed: 4, duration: 7_000 })
 const log = encodeShiViz(source)
 const { regex, delimiter, events } = parseShiViz(log)
 
-describe('ShiViz export', () => {
+describe('ShiViz export', { timeout: 30_000 }, () => {
   it('starts with the parser regex and an empty delimiter line, then two lines per event', () => {
     expect(regex).toBe(SHIVIZ_REGEX)
     expect(regex).toBe('(?<host>\\S*) (?<clock>{.*})\\n(?<event>.*)')
