@@ -5,6 +5,7 @@ import { importCommand } from './commands/import'
 import { replayCommand } from './commands/replay'
 import { runCommand } from './commands/run'
 import { scenariosCommand } from './commands/scenarios'
+import { sweepCommand } from './commands/sweep'
 import { CliError, EXIT_OK, EXIT_USAGE } from './errors'
 import type { CliIo } from './io'
 
@@ -14,6 +15,7 @@ export const COMMANDS: readonly CliCommand[] = [
   exportCommand,
   importCommand,
   scenariosCommand,
+  sweepCommand,
 ]
 
 export function mainHelp(): string {
