@@ -478,7 +478,12 @@ export class InvariantChecker {
     const upTo = Math.min(to, node.prefix.length)
     if (upTo <= before) return
     for (let i = before; i < upTo; i++) this.committed.push(node.prefix[i]!)
-    this.commitSegments.push({ upTo, term: node.term })
+    // Consecutive commits in one term make one segment, so the list stays as short as the
+    // number of terms that committed anything.
+    const last = this.commitSegments[this.commitSegments.length - 1]
+    if (last?.term === node.term)
+      this.commitSegments[this.commitSegments.length - 1] = { upTo, term: node.term }
+    else this.commitSegments.push({ upTo, term: node.term })
     // Leader Completeness for leaders already elected in later terms.
     for (const leader of this.nodes.values()) {
       if (!leader.up || leader.role !== 'leader' || leader.term <= node.term) continue
