@@ -90,13 +90,32 @@ const raftMessageSchema = z.looseObject({
 /**
  * Events are checked as an envelope (seq, t, kind): the event union grows as modules add kinds
  * (the checker's findings, for one), and the host producing them is ours. Views switch on
- * `kind` and ignore kinds they do not know.
+ * `kind` and ignore kinds they do not know. A plain predicate, not an object schema: a batch at
+ * 100x carries hundreds of events, and checking them must not copy them.
  */
-export const clusterEventSchema = z.looseObject({
-  seq: count,
-  t: time,
-  kind: z.string().min(1),
-}) as unknown as z.ZodType<ClusterEvent>
+export function isEventEnvelope(value: unknown): value is ClusterEvent {
+  if (typeof value !== 'object' || value === null) return false
+  const event = value as { seq?: unknown; t?: unknown; kind?: unknown }
+  return (
+    Number.isInteger(event.seq) &&
+    (event.seq as number) >= 0 &&
+    typeof event.t === 'number' &&
+    Number.isFinite(event.t) &&
+    event.t >= 0 &&
+    typeof event.kind === 'string' &&
+    event.kind.length > 0
+  )
+}
+
+export const clusterEventSchema = z.custom<ClusterEvent>(isEventEnvelope, {
+  message: 'not an event (seq, t and kind expected)',
+})
+
+/** A list of events, checked in one pass. */
+export const clusterEventsSchema = z.custom<ClusterEvent[]>(
+  (value) => Array.isArray(value) && value.every(isEventEnvelope),
+  { message: 'not a list of events (each with seq, t and kind)' },
+)
 
 export const nodeStateSchema = z
   .object({
@@ -168,7 +187,7 @@ export const labBatchSchema = z
     t: time,
     step: count,
     playback: playbackSchema,
-    events: z.array(clusterEventSchema),
+    events: clusterEventsSchema,
     omittedEvents: count,
     nodes: z.array(nodeStateSchema),
     leader: nodeId.nullable(),

@@ -6,7 +6,7 @@ import type { RecordedInput } from '../sim/cluster'
 import type { NodeId } from '../raft/types'
 import type { LabCommandName } from './names'
 import {
-  clusterEventSchema,
+  clusterEventsSchema,
   labBatchSchema,
   MAX_SPEED,
   MIN_SPEED,
@@ -153,7 +153,7 @@ export const labCommands = {
       .object({
         from: time,
         to: time,
-        events: z.array(clusterEventSchema),
+        events: clusterEventsSchema,
         inputs: z.array(recordedInputSchema),
         truncated: z.boolean(),
         keptFrom: time,

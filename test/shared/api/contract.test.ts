@@ -38,6 +38,21 @@ describe('the api contract', () => {
     expect(labCommands.snapshot.reply.safeParse({ info, batch }).success).toBe(true)
   })
 
+  it('rejects a batch with an event that lacks its seq, time or kind', () => {
+    const { batch } = hostAt(1000).snapshot()
+    for (const event of [
+      { t: 1, kind: 'send' },
+      { seq: 1, kind: 'send' },
+      { seq: 1, t: 2 },
+      null,
+    ]) {
+      expect(labBatchSchema.safeParse({ ...batch, events: [event] }).success).toBe(false)
+    }
+    expect(
+      labBatchSchema.safeParse({ ...batch, events: [{ seq: 1, t: 2, kind: 'finding' }] }).success,
+    ).toBe(true)
+  })
+
   it('rejects a batch with a malformed node', () => {
     const { batch } = hostAt(1000).snapshot()
     const bad = { ...batch, nodes: [{ ...batch.nodes[0], role: 'king' }] }
