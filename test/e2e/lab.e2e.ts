@@ -94,15 +94,17 @@ for (const target of availableTargets()) {
     })
 
     it('pause stops virtual time; step runs exactly one event', async () => {
-      await page.getByRole('button', { name: 'Pause' }).click()
-      await expect.poll(() => page.getByRole('button', { name: 'Play' }).count()).toBe(1)
+      await page.getByRole('button', { name: 'Pause', exact: true }).click()
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Play', exact: true }).count())
+        .toBe(1)
       const t = await simTime(page)
       const steps = await stepCount(page)
       await animationFrames(page, 30)
       expect(await simTime(page)).toBe(t)
       expect(await stepCount(page)).toBe(steps)
 
-      await page.getByRole('button', { name: 'Step' }).click()
+      await page.getByRole('button', { name: 'Step', exact: true }).click()
       await expect.poll(() => stepCount(page)).toBe(steps + 1)
       await page.keyboard.press('ArrowRight')
       await expect.poll(() => stepCount(page)).toBe(steps + 2)
@@ -112,7 +114,7 @@ for (const target of availableTargets()) {
 
     it('speed: at 100x virtual time runs two thousand times faster than the default', async () => {
       await page.getByTestId('speed').selectOption('100')
-      await page.getByRole('button', { name: 'Play' }).click()
+      await page.getByRole('button', { name: 'Play', exact: true }).click()
       const t = await simTime(page)
       // 10 s of cluster time: 0.1 s of wall time at 100x, 200 s at the default 0.05x.
       await expect.poll(() => simTime(page), { timeout: 10_000 }).toBeGreaterThan(t + 10_000)
@@ -135,12 +137,36 @@ for (const target of availableTargets()) {
       await shot('4-new-leader-after-crash')
     })
 
+    it('a node can be selected by keyboard, paused and resumed from its details', async () => {
+      const follower = (await nodeNames(page))
+        .map((name) => NODE_NAME.exec(name))
+        .find((match) => match?.[2] === 'follower')![1]
+      const node = page.getByRole('button', { name: new RegExp(`^Node ${follower}, follower, `) })
+      await node.focus()
+      await page.keyboard.press('Enter')
+      const details = page.getByRole('region', { name: `Node ${follower} details` })
+      await expect.poll(() => details.count()).toBe(1)
+      await details.getByRole('button', { name: 'Pause node' }).click()
+      await expect
+        .poll(() =>
+          page.getByRole('button', { name: new RegExp(`^Node ${follower}, paused, `) }).count(),
+        )
+        .toBe(1)
+      await shot('5-node-paused')
+      await details.getByRole('button', { name: 'Resume node' }).click()
+      await expect
+        .poll(() =>
+          page.getByRole('button', { name: new RegExp(`^Node ${follower}, paused, `) }).count(),
+        )
+        .toBe(0)
+    })
+
     it('shows the keyboard shortcuts on "?"', async () => {
       await page.locator('body').press('?')
       const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
       await expect.poll(() => dialog.count()).toBe(1)
-      await shot('5-shortcuts')
-      await page.getByRole('button', { name: 'Close' }).click()
+      await shot('6-shortcuts')
+      await dialog.getByRole('button', { name: 'Close', exact: true }).click()
       await expect.poll(() => dialog.count()).toBe(0)
     })
   })
