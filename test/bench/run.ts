@@ -7,6 +7,7 @@ import os from 'node:os'
 import { checkFigures } from './check.bench'
 import { engineFigures } from './engine.bench'
 import { formatNumber, meets, timeMs, type Figure } from './measure'
+import { traceFigures } from './trace.bench'
 import { webFigures } from './web.bench'
 
 function scenarioSuiteFigures(): Figure[] {
@@ -35,6 +36,7 @@ const sections: { title: string; figures: () => Figure[] }[] = [
   { title: 'Raft engine and simulator', figures: engineFigures },
   { title: 'Scenario suite', figures: scenarioSuiteFigures },
   { title: 'Checkers and sweeps', figures: checkFigures },
+  { title: 'Traces', figures: traceFigures },
   { title: 'Web app', figures: webFigures },
 ]
 
