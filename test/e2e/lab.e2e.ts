@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { availableTargets, type OpenApp } from './targets'
+import { availableTargets, webTarget, type OpenApp } from './targets'
 
 const SHOTS = 'test-results/e2e'
 mkdirSync(SHOTS, { recursive: true })
@@ -160,6 +160,42 @@ for (const target of availableTargets()) {
         )
         .toBe(0)
     })
+
+    // The desktop app exports and opens through native dialogs (test/main/app.test.ts covers
+    // them); the web build downloads and picks files in the page.
+    if (target === webTarget) {
+      it('exports the run as a trace file and opens it again, paused where it ended', async () => {
+        await page.getByRole('button', { name: 'Pause', exact: true }).click()
+        await expect
+          .poll(() => page.getByRole('button', { name: 'Play', exact: true }).count())
+          .toBe(1)
+        const t = await simTime(page)
+        const names = await nodeNames(page)
+        const path = `${SHOTS}/web-trace.ndjson.gz`
+
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: 'Export', exact: true }).click(),
+        ])
+        expect(download.suggestedFilename()).toMatch(/^raftlab-5n-seed1-t\d+\.ndjson\.gz$/)
+        await download.saveAs(path)
+
+        await page.getByRole('button', { name: 'New cluster…' }).click()
+        await page.getByLabel('Nodes').fill('3')
+        await page.getByRole('button', { name: 'Create' }).click()
+        await expect.poll(() => page.getByRole('button', { name: /^Node \d+, / }).count()).toBe(3)
+
+        const [chooser] = await Promise.all([
+          page.waitForEvent('filechooser'),
+          page.getByRole('button', { name: 'Open…' }).click(),
+        ])
+        await chooser.setFiles(path)
+        await expect.poll(() => page.getByRole('button', { name: /^Node \d+, / }).count()).toBe(5)
+        await expect.poll(() => simTime(page)).toBe(t)
+        expect(await nodeNames(page)).toEqual(names)
+        expect(await page.getByRole('button', { name: 'Play', exact: true }).count()).toBe(1)
+      })
+    }
 
     it('shows the keyboard shortcuts on "?"', async () => {
       await page.locator('body').press('?')
