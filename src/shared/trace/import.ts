@@ -11,7 +11,7 @@ import {
 import { crc32, isGzip } from './codec'
 import { jsonEqual } from './equal'
 import { PlaybackBuilder, PlaybackError } from './playback'
-import { EventUnpacker, RowError } from './rows'
+import { EventUnpacker, RowError, scanEventRow } from './rows'
 import { eventBodySchema, traceEndSchema, traceHeaderSchema } from './schema'
 import {
   TRACE_FORMAT_NAME,
@@ -224,6 +224,9 @@ class TraceReader {
   private end: TraceEnd | null = null
   private input: { step: number; action: ClusterAction } | null = null
   private lastStep = 0
+  /** Reused for the lines scanned without JSON.parse (never kept). */
+  private readonly scratchRow: unknown[] = []
+  private readonly scratchTime: number[] = []
   private entriesAtCheckpoint = 0
   private checkpointDue = false
 
@@ -264,37 +267,32 @@ class TraceReader {
 
   /** Complete lines, without the final newline. */
   private block(text: string): void {
-    let rows: unknown = undefined
-    let lines = 1
-    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++
-    if (this.header !== null && text.length > 0) {
-      try {
-        rows = JSON.parse('[' + text.replaceAll('\n', ',') + ']')
-      } catch {
-        rows = undefined
-      }
-    }
-    if (Array.isArray(rows) && rows.length === lines) {
-      for (const row of rows) this.record(row, ++this.lineNo)
-      return
-    }
-    // Something is off (or this is the first line): one line at a time, to name the bad one.
-    for (const line of text.split('\n')) {
+    const row = this.scratchRow
+    const time = this.scratchTime
+    let start = 0
+    while (start <= text.length) {
+      let end = text.indexOf('\n', start)
+      if (end < 0) end = text.length
       const lineNo = ++this.lineNo
-      let row: unknown
-      try {
-        row = JSON.parse(line)
-      } catch {
-        if (this.header === null) {
-          throw new TraceImportError('not a Raft Lab trace: first line is not a header')
-        }
-        throw new TraceImportError(
-          line.trim().length === 0
-            ? `line ${lineNo}: empty line`
-            : `line ${lineNo}: not valid JSON`,
-        )
+      if (this.header !== null && scanEventRow(text, start, end, row, time)) {
+        this.record(row, lineNo)
+      } else {
+        this.record(this.parseLine(text.slice(start, end), lineNo), lineNo)
       }
-      this.record(row, lineNo)
+      start = end + 1
+    }
+  }
+
+  private parseLine(line: string, lineNo: number): unknown {
+    try {
+      return JSON.parse(line)
+    } catch {
+      if (this.header === null) {
+        throw new TraceImportError('not a Raft Lab trace: first line is not a header')
+      }
+      throw new TraceImportError(
+        line.trim().length === 0 ? `line ${lineNo}: empty line` : `line ${lineNo}: not valid JSON`,
+      )
     }
   }
 

@@ -217,7 +217,8 @@ interface Flight {
   readonly sentAt: number
   readonly bytes: number
   readonly message: RaftMessage
-  copies: number[]
+  /** Copies still in flight: one copy number (by far the common case), or a list. */
+  copies: number | number[]
   maxCopy: number
 }
 
@@ -238,6 +239,12 @@ class NodeTrack {
   matchIndex: number[] | null = null
 
   constructor(readonly id: NodeId) {}
+}
+
+function copiesOf(flight: Flight): number[] {
+  return typeof flight.copies === 'number'
+    ? [flight.copies]
+    : [...flight.copies].sort((a, b) => a - b)
 }
 
 function linkKey(from: NodeId, to: NodeId): number {
@@ -322,7 +329,8 @@ export class PlaybackBuilder {
           )
         }
         flight.maxCopy = event.copy
-        flight.copies.push(event.copy)
+        if (typeof flight.copies === 'number') flight.copies = [flight.copies, event.copy]
+        else flight.copies.push(event.copy)
         break
       }
       case 'role':
@@ -396,7 +404,7 @@ export class PlaybackBuilder {
     this.node(from)
     this.node(to)
     if (this.flights.has(id)) throw new PlaybackError(`message ${id} is sent twice`)
-    this.flights.set(id, { id, from, to, sentAt: t, bytes, message, copies: [0], maxCopy: 0 })
+    this.flights.set(id, { id, from, to, sentAt: t, bytes, message, copies: 0, maxCopy: 0 })
     if (id > this.lastSendId) this.lastSendId = id
     // A leader always sends AppendEntries from nextIndex (Figure 2), so each one tells it.
     if (message.type === 'AppendEntries') {
@@ -409,14 +417,26 @@ export class PlaybackBuilder {
 
   private takeCopy(id: number, copy: number, what: string): Flight {
     const flight = this.flights.get(id)
-    const at = flight === undefined ? -1 : flight.copies.indexOf(copy)
-    if (flight === undefined || at < 0) {
+    const copies = flight?.copies
+    const at =
+      copies === undefined
+        ? -1
+        : typeof copies === 'number'
+          ? copies === copy
+            ? 0
+            : -1
+          : copies.indexOf(copy)
+    if (flight === undefined || copies === undefined || at < 0) {
       throw new PlaybackError(
         `${what} of message ${id}${copy > 0 ? ` copy ${copy}` : ''}, which is not in flight`,
       )
     }
-    flight.copies.splice(at, 1)
-    if (flight.copies.length === 0) this.flights.delete(id)
+    if (typeof copies === 'number') {
+      this.flights.delete(id)
+    } else {
+      copies.splice(at, 1)
+      if (copies.length === 0) this.flights.delete(id)
+    }
     return flight
   }
 
@@ -607,7 +627,7 @@ export class PlaybackBuilder {
     })
     const inFlight: PlaybackMessage[] = []
     for (const flight of this.sortedFlights()) {
-      for (const copy of [...flight.copies].sort((a, b) => a - b)) {
+      for (const copy of copiesOf(flight)) {
         inFlight.push({
           id: flight.id,
           copy,
@@ -684,7 +704,7 @@ export class PlaybackBuilder {
         sentAt: flight.sentAt,
         bytes: flight.bytes,
         message: flight.message,
-        copies: [...flight.copies].sort((a, b) => a - b),
+        copies: copiesOf(flight),
         maxCopy: flight.maxCopy,
       })),
     }
@@ -740,7 +760,7 @@ export class PlaybackBuilder {
         sentAt: saved.sentAt,
         bytes: saved.bytes,
         message: saved.message,
-        copies: saved.copies.slice(),
+        copies: saved.copies.length === 1 ? saved.copies[0]! : saved.copies.slice(),
         maxCopy: saved.maxCopy,
       })
       if (saved.id > builder.lastSendId) builder.lastSendId = saved.id
@@ -788,7 +808,8 @@ export class PlaybackBuilder {
     for (const m of state.inFlight) {
       const flight = builder.flights.get(m.id)
       if (flight !== undefined) {
-        flight.copies.push(m.copy)
+        if (typeof flight.copies === 'number') flight.copies = [flight.copies, m.copy]
+        else flight.copies.push(m.copy)
         flight.maxCopy = Math.max(flight.maxCopy, m.copy)
       } else {
         builder.flights.set(m.id, {
@@ -798,7 +819,7 @@ export class PlaybackBuilder {
           sentAt: m.sentAt,
           bytes: m.bytes,
           message: m.message,
-          copies: [m.copy],
+          copies: m.copy,
           maxCopy: m.copy,
         })
       }

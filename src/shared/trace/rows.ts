@@ -595,6 +595,7 @@ export class EventUnpacker {
   private sentEntries(field: unknown, from: NodeId, prevLogIndex: number): LogEntry[] {
     if (typeof field !== 'number') return explicitEntries(field)
     const k = count(field, 'entries')
+    if (k === 0) return NO_ENTRIES as LogEntry[]
     const entries: LogEntry[] = []
     for (let i = 1; i <= k; i++) {
       const entry = this.builder.entryAt(from, prevLogIndex + i)
@@ -623,6 +624,9 @@ export class EventUnpacker {
     return m.entries.slice(offset)
   }
 }
+
+/** The entries of every decoded heartbeat: one shared, frozen empty list. */
+const NO_ENTRIES: readonly LogEntry[] = Object.freeze([])
 
 function explicitEntries(field: unknown): LogEntry[] {
   if (!Array.isArray(field)) throw new RowError('entries: not a count or a list of entries')
@@ -653,4 +657,90 @@ function code<T>(value: unknown, names: readonly T[], field: string): T {
     throw new RowError(`${field}: ${JSON.stringify(value)?.slice(0, 20)} is not a known code`)
   }
   return name
+}
+
+const TAG_CODES = new Set(Object.values(EVENT_TAGS).map((tag) => tag.charCodeAt(0)))
+
+/**
+ * Reads the common event line — a one-letter tag, then whole numbers and nulls, the time
+ * possibly as [n, k] — straight from the text into `row`, without JSON.parse or a new array.
+ * Returns false for anything else (other records, commands, entries, floats, odd spacing), which
+ * the caller then parses as JSON; it accepts nothing JSON.parse would read differently.
+ */
+export function scanEventRow(
+  text: string,
+  start: number,
+  end: number,
+  row: unknown[],
+  time: number[],
+): boolean {
+  if (end - start < 7 || text.charCodeAt(start) !== 91 || text.charCodeAt(start + 1) !== 34) {
+    return false
+  }
+  const tag = text.charCodeAt(start + 2)
+  if (!TAG_CODES.has(tag) || text.charCodeAt(start + 3) !== 34) return false
+  row.length = 0
+  row.push(text[start + 2])
+  let at = start + 4
+  while (at < end) {
+    const c = text.charCodeAt(at)
+    if (c === 93) return at + 1 === end && row.length >= 2 // ']'
+    if (c !== 44) return false // ','
+    at++
+    const d = text.charCodeAt(at)
+    if (d === 110) {
+      if (text.startsWith('null', at)) {
+        row.push(null)
+        at += 4
+        continue
+      }
+      return false
+    }
+    if (d === 91) {
+      // [n, k] or [n]: only as the time
+      if (row.length !== 1) return false
+      at = scanInt(text, at + 1, end)
+      if (at < 0) return false
+      time.length = 0
+      time.push(scanned)
+      if (text.charCodeAt(at) === 44) {
+        at = scanInt(text, at + 1, end)
+        if (at < 0) return false
+        time.push(scanned)
+      }
+      if (text.charCodeAt(at) !== 93) return false
+      at++
+      row.push(time)
+      continue
+    }
+    at = scanInt(text, at, end)
+    if (at < 0) return false
+    row.push(scanned)
+  }
+  return false
+}
+
+/** The number scanInt read last (module state, so the scan makes no closure per line). */
+let scanned = 0
+
+/** Reads one whole number at `i` into `scanned`; returns the index after it, or -1. */
+function scanInt(text: string, i: number, end: number): number {
+  let negative = false
+  if (text.charCodeAt(i) === 45) {
+    negative = true
+    i++
+  }
+  const first = i
+  let n = 0
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) break
+    n = n * 10 + (c - 48)
+  }
+  const digits = i - first
+  if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(first) === 48)) return -1
+  const c = text.charCodeAt(i)
+  if (c === 46 || c === 101 || c === 69) return -1 // a fraction or exponent: leave it to JSON
+  scanned = negative ? -n : n
+  return i
 }
