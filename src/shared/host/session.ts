@@ -35,6 +35,14 @@ export class LiveSession {
   ) {
     this.recorder = options.recorder ?? new TraceRecorder(cluster)
     this.log = new EventLog(options.logCapacity)
+    if (options.recorder !== undefined) {
+      // A fork: the run so far was re-executed before this session subscribed. Its events go
+      // to the log (for slices) and to the first batch (so views show what led here).
+      for (const event of options.recorder.snapshot().events) {
+        this.log.push(event)
+        this.unsent.push(event)
+      }
+    }
     // Subscribed first, so the batch and the log see every event, findings included.
     this.detach.push(
       cluster.onEvent((event) => {

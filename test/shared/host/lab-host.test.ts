@@ -258,9 +258,23 @@ describe('LabHost traces', () => {
     expect(info).toMatchObject({ session: 2, t: 4000, playback: { running: false } })
     expect(host.snapshot().batch.nodes).toEqual(before)
     expect(host.cluster.inputs.map((i) => i.action.type)).toEqual(['partition'])
+    // Its history comes along: in slices, and in the first batch of the new session.
+    expect(host.traceSlice(0, 4001).events.length).toBeGreaterThan(100)
+    expect(host.traceSlice(3000, 4001).events.at(-1)!.t).toBeLessThanOrEqual(4000)
     // The opened session records on: its own export holds the whole run.
     host.runTo(5000)
     expect(host.exportTrace().fileName).toBe('raftlab-5n-seed1-t5000.ndjson.gz')
+  })
+
+  it('the first batch of an opened trace carries the events that led to its end', () => {
+    const { clock, host, batches } = makeHost({ running: false })
+    host.runTo(2000)
+    const data = host.exportTrace().data
+    host.importTrace(data)
+    clock.advance(50)
+    const first = batches.find((b) => b.session === 2)!
+    expect(first.events.length + first.omittedEvents).toBeGreaterThan(100)
+    expect(first.events.some((e) => e.kind === 'role' && e.to === 'leader')).toBe(true)
   })
 
   it('refuses a file that is not a trace and keeps the session', () => {
