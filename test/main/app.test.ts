@@ -159,6 +159,52 @@ describe('the IPC handlers', () => {
     expect(lab.host.cluster.inputs).toHaveLength(0)
   })
 
+  /** A valid request for every command, and what the reply must hold. */
+  const validRequests: Record<ApiCommandName, [unknown, (value: never) => void]> = {
+    createSession: [
+      { config: { nodes: 3 } },
+      (v: { config: { nodes: number } }) => expect(v.config.nodes).toBe(3),
+    ],
+    reset: [{}, (v: { t: number }) => expect(v.t).toBe(0)],
+    snapshot: [{}, (v: { batch: LabBatch }) => expect(v.batch.nodes).toHaveLength(5)],
+    play: [{}, (v: { running: boolean }) => expect(v.running).toBe(true)],
+    pause: [{}, (v: { running: boolean }) => expect(v.running).toBe(false)],
+    setSpeed: [{ speed: 0.5 }, (v: { speed: number }) => expect(v.speed).toBe(0.5)],
+    step: [{}, (v: { stepped: boolean }) => expect(v.stepped).toBe(true)],
+    runTo: [{ t: 500 }, (v: { t: number }) => expect(v.t).toBe(500)],
+    apply: [
+      { action: { type: 'heal' } },
+      (v: { submitted: unknown }) => expect(v.submitted).toBeNull(),
+    ],
+    traceSlice: [
+      { from: 0, to: 10 },
+      (v: { truncated: boolean }) => expect(v.truncated).toBe(false),
+    ],
+    exportTrace: [{}, (v: { data: Uint8Array }) => expect(v.data[0]).toBe(0x1f)],
+    importTrace: [
+      { data: new Uint8Array([1, 2, 3]) },
+      () => {
+        throw new Error('importing three bytes should fail')
+      },
+    ],
+    saveTraceFile: [{}, (v: { saved: boolean }) => expect(v.saved).toBe(false)],
+    openTraceFile: [{}, (v: { opened: unknown }) => expect(v.opened).toBeNull()],
+  }
+
+  it.each(API_COMMAND_NAMES)('%s answers a valid request from the app page', async (name) => {
+    dialog.showSaveDialog.mockResolvedValue({ canceled: true })
+    dialog.showOpenDialog.mockResolvedValue({ canceled: true, filePaths: [] })
+    const [request, check] = validRequests[name]
+    const result = await invoke(name, request)
+    if (name === 'importTrace') {
+      expect(result.ok).toBe(false)
+      expect(!result.ok && result.error.message).toMatch(/trace/i)
+    } else {
+      expect(result.ok, JSON.stringify(result)).toBe(true)
+      if (result.ok) check(result.value)
+    }
+  })
+
   it('answers snapshot with the present state', async () => {
     const result = await invoke('snapshot')
     expect(result.ok).toBe(true)
