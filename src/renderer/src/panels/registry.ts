@@ -1,0 +1,28 @@
+import type { Component } from 'vue'
+import type { PanelName } from '../../../shared/api/shell'
+import EventFeed from '../components/EventFeed.vue'
+
+/**
+ * Where each view of the lab lives. A panel component takes one prop, `frame` (the frame at
+ * the latest batch, or the replayed frame when scrubbing), and reads anything else from the
+ * stores. `side` panels stack in the right column; `bottom` panels span the width under the
+ * cluster view (the timeline, the logs).
+ *
+ * To add a view: write its component, then add one line here. Panels not listed show a
+ * placeholder when the View menu opens them.
+ */
+export interface PanelEntry {
+  readonly title: string
+  readonly placement: 'side' | 'bottom'
+  readonly component: Component | null
+}
+
+export const PANEL_REGISTRY: Record<PanelName, PanelEntry> = {
+  timeline: { title: 'Timeline', placement: 'bottom', component: null },
+  logs: { title: 'Logs', placement: 'bottom', component: null },
+  events: { title: 'Events', placement: 'side', component: EventFeed },
+  faults: { title: 'Faults', placement: 'side', component: null },
+  client: { title: 'Client', placement: 'side', component: null },
+  inspector: { title: 'Inspector', placement: 'side', component: null },
+  checker: { title: 'Checker', placement: 'side', component: null },
+}
