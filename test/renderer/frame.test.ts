@@ -98,3 +98,62 @@ describe('live frames', () => {
     }
   })
 })
+
+describe('live frames: node logs', () => {
+  /** The host's logs, as a frame holds them. */
+  const hostLogs = (host: LabHost) =>
+    new Map(host.cluster.nodeIds.map((id) => [id, host.cluster.raft(id).log.toArray()]))
+
+  it('follow the batches, and a frame keeps the logs it was made with', () => {
+    const live = new LiveFrames()
+    let host!: LabHost
+    const batches = batchesFrom((h, clock) => {
+      host = h
+      clock.advance(1000)
+      h.apply({ type: 'submit', node: 'leader', command: 'x' })
+      clock.advance(300)
+    })
+    const half = Math.floor(batches.length / 2)
+    for (const batch of batches.slice(0, half)) live.receive(batch)
+    const early = live.frame(0)!
+    const earlyLogs = new Map(early.logs)
+    for (const batch of batches.slice(half)) live.receive(batch)
+    expect(live.needsLogs).toBe(false)
+    expect(new Map(live.frame(0)!.logs)).toEqual(hostLogs(host))
+    expect(new Map(early.logs)).toEqual(earlyLogs)
+  })
+
+  it('a missed batch asks for the whole logs, which a snapshot brings', () => {
+    const live = new LiveFrames()
+    let host!: LabHost
+    const batches = batchesFrom((h, clock) => {
+      host = h
+      clock.advance(1000)
+      h.apply({ type: 'submit', node: 'leader', command: 'x' })
+      clock.advance(300)
+    })
+    const withEntries = batches.findIndex((b) =>
+      b.logs.some((p) => p.entries.length > 0 && p.from > 1),
+    )
+    const skipped = withEntries > 0 ? withEntries : batches.length - 2
+    for (const [i, batch] of batches.entries()) if (i !== skipped) live.receive(batch)
+    expect(live.needsLogs).toBe(true)
+    live.receiveLogs(host.snapshot().batch)
+    expect(live.needsLogs).toBe(false)
+    expect(new Map(live.frame(0)!.logs)).toEqual(hostLogs(host))
+  })
+
+  it('a page that joins mid-session starts without logs until a snapshot', () => {
+    const live = new LiveFrames()
+    let host!: LabHost
+    const batches = batchesFrom((h, clock) => {
+      host = h
+      clock.advance(500)
+    })
+    live.receive(batches.at(-1)!)
+    expect(live.needsLogs).toBe(true)
+    live.receiveLogs(host.snapshot().batch)
+    expect(live.needsLogs).toBe(false)
+    expect(new Map(live.frame(0)!.logs)).toEqual(hostLogs(host))
+  })
+})

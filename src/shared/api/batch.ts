@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { TimerKind } from '../raft/effects'
 import type { RaftMessage } from '../raft/messages'
-import type { NodeId } from '../raft/types'
+import type { LogEntry, NodeId } from '../raft/types'
 import type { ClusterStats, SimNodeState } from '../sim/cluster'
 import type { ClusterEvent } from '../sim/events'
 import type { NetworkFaults } from '../sim/network'
@@ -47,6 +47,33 @@ export interface PendingTimer {
 }
 
 /**
+ * A change to one node's log: from index `from` on, the log now holds `entries` and ends there
+ * (`from + entries.length - 1`). An append is a patch with the new entries; a truncation, one
+ * from the first deleted index (with whatever was appended since). Applied in batch order to
+ * the log the previous batches built, patches give the node's log as the host holds it.
+ */
+export interface LogPatch {
+  readonly node: NodeId
+  readonly from: number
+  readonly entries: readonly LogEntry[]
+}
+
+/**
+ * The log after a patch, as a new array (the old one is left as it was): entries 1 … from - 1
+ * kept, then the patch's entries. Null when the log is too short for the patch (a batch was
+ * missed): the page then needs the whole logs from a snapshot.
+ */
+export function applyLogPatch(
+  log: readonly LogEntry[],
+  patch: LogPatch,
+): readonly LogEntry[] | null {
+  const keep = patch.from - 1
+  if (keep > log.length) return null
+  if (patch.entries.length === 0 && keep === log.length) return log
+  return log.slice(0, keep).concat(patch.entries)
+}
+
+/**
  * What the host pushes to the UI, at most MAX_BATCHES_PER_SECOND times a second: the events
  * since the previous batch, and the state the views draw now (nodes, messages in flight,
  * timers, network faults).
@@ -70,6 +97,12 @@ export interface LabBatch {
   readonly timers: readonly PendingTimer[]
   readonly faults: NetworkFaults
   readonly stats: ClusterStats
+  /**
+   * The node logs' changes since the previous batch, one patch per node whose log changed
+   * (each from the lowest index that changed). A session's first batch and a snapshot carry
+   * every node's whole log (from index 1), so a page that missed a batch asks for a snapshot.
+   */
+  readonly logs: readonly LogPatch[]
 }
 
 const nodeId = z.number().int().min(1).max(15)
@@ -180,6 +213,23 @@ export const clusterStatsSchema = z
   })
   .strict() satisfies z.ZodType<ClusterStats>
 
+/** A log entry, checked without copying (a snapshot of a long log carries many). */
+function isLogEntry(value: unknown): value is LogEntry {
+  if (typeof value !== 'object' || value === null || !('command' in value)) return false
+  const term = (value as { term?: unknown }).term
+  return Number.isInteger(term) && (term as number) >= 0
+}
+
+export const logPatchSchema = z
+  .object({
+    node: nodeId,
+    from: z.number().int().min(1),
+    entries: z.custom<LogEntry[]>((value) => Array.isArray(value) && value.every(isLogEntry), {
+      message: 'not a list of log entries (each with a term and a command)',
+    }),
+  })
+  .strict() satisfies z.ZodType<LogPatch>
+
 export const labBatchSchema = z
   .object({
     session: count,
@@ -195,5 +245,6 @@ export const labBatchSchema = z
     timers: z.array(pendingTimerSchema),
     faults: networkFaultsSchema,
     stats: clusterStatsSchema,
+    logs: z.array(logPatchSchema),
   })
   .strict() satisfies z.ZodType<LabBatch>

@@ -129,7 +129,8 @@ export class LabHost {
 
   /** The present state as a batch, without consuming the events waiting for the next batch. */
   snapshot(): { info: SessionInfo; batch: LabBatch } {
-    return { info: this.info(), batch: this.buildBatch([], 0, this.batchSeq) }
+    const logs = this.current.logChanges.whole()
+    return { info: this.info(), batch: this.buildBatch([], 0, this.batchSeq, logs) }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -302,13 +303,19 @@ export class LabHost {
     const unsent = this.current.takeUnsent()
     const omitted = Math.max(0, unsent.length - MAX_EVENTS_PER_BATCH)
     const events = omitted > 0 ? unsent.slice(omitted) : unsent
-    const batch = this.buildBatch(events, omitted, this.batchSeq++)
+    const logs = this.current.logChanges.take()
+    const batch = this.buildBatch(events, omitted, this.batchSeq++, logs)
     this.lastBatchWall = this.clock.now()
     this.dirty = false
     this.onBatch(batch)
   }
 
-  private buildBatch(events: LabBatch['events'], omittedEvents: number, seq: number): LabBatch {
+  private buildBatch(
+    events: LabBatch['events'],
+    omittedEvents: number,
+    seq: number,
+    logs: LabBatch['logs'],
+  ): LabBatch {
     const cluster = this.cluster
     const inFlight: InFlightMessage[] = []
     const timers: PendingTimer[] = []
@@ -347,6 +354,7 @@ export class LabHost {
       timers,
       faults: cluster.faults(),
       stats: cluster.stats,
+      logs,
     }
   }
 }

@@ -4,6 +4,7 @@ import type { Cluster } from '../sim/cluster'
 import type { ClusterEvent } from '../sim/events'
 import { TraceRecorder } from '../trace/recorder'
 import { EventLog } from './event-log'
+import { LogChanges } from './log-changes'
 
 /**
  * One live session: the cluster, and everything attached to its event stream —
@@ -20,6 +21,8 @@ export class LiveSession {
   readonly checker: InvariantChecker
   /** Leaderless time and commit latency, flagged past a bound, also as findings. */
   readonly liveness: LivenessWatch
+  /** Which node logs changed since the last batch went out. */
+  readonly logChanges: LogChanges
   /** Events since the last batch went out. */
   private unsent: ClusterEvent[] = []
   private readonly detach: (() => void)[] = []
@@ -35,6 +38,7 @@ export class LiveSession {
   ) {
     this.recorder = options.recorder ?? new TraceRecorder(cluster)
     this.log = new EventLog(options.logCapacity)
+    this.logChanges = new LogChanges(cluster)
     if (options.recorder !== undefined) {
       // A fork: the run so far was re-executed before this session subscribed. Its events go
       // to the log (for slices) and to the first batch (so views show what led here).
@@ -48,6 +52,7 @@ export class LiveSession {
       cluster.onEvent((event) => {
         this.unsent.push(event)
         this.log.push(event)
+        this.logChanges.observe(event)
       }),
     )
     const invariants = attachInvariantChecker(cluster)

@@ -9,6 +9,7 @@ import {
   TRACE_FORMAT_VERSION,
   type Checkpoint,
   type Trace,
+  type TraceEnd,
   type TraceEvent,
   type TraceHeader,
   type TraceParent,
@@ -23,6 +24,30 @@ export interface RecorderOptions {
   readonly checkpointEvery?: number
 }
 
+/** Part of a trace file's text, from TraceRecorder.textFrom. */
+export interface RecordedText {
+  /** The first event the text holds. */
+  readonly fromEvent: number
+  /** How many events it holds. */
+  readonly events: number
+  /** Whole lines, each ending in a newline (the header line first when fromEvent is 0). */
+  readonly text: string
+  /** The end record as of now. */
+  readonly end: TraceEnd
+}
+
+/** Index of the first checkpoint written after event `event` or later (at > event). */
+function firstCheckpointAfter(checkpoints: readonly Checkpoint[], event: number): number {
+  let lo = 0
+  let hi = checkpoints.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (checkpoints[mid]!.at <= event) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 /** The recorder could not follow the cluster (a bug: the cluster's events contradict each other). */
 export class RecorderError extends Error {
   constructor(message: string) {
@@ -32,7 +57,19 @@ export class RecorderError extends Error {
 }
 
 const TAGS: readonly string[] = Object.values(EVENT_TAGS)
+const TAG_INDEX = new Map(TAGS.map((tag, i) => [tag, i]))
 const CHUNK = 1 << 16
+/** Where every this-many-th row starts is remembered, so reading from row n skips the rest. */
+const MARK_EVERY = 1024
+const ACTION_TAG = TAGS.indexOf(EVENT_TAGS.action)
+
+/** Where a row starts in a RowStore, and how many action rows come before it. */
+interface RowMark {
+  readonly chunk: number
+  readonly at: number
+  readonly value: number
+  readonly actions: number
+}
 
 /**
  * Rows kept in memory without an object per event: each row is a run of doubles in fixed-size
@@ -45,11 +82,18 @@ class RowStore {
   private readonly chunks: Float64Array[] = [new Float64Array(CHUNK)]
   private at = 0
   private readonly values: unknown[] = []
+  private readonly marks: RowMark[] = []
+  private actions = 0
   rows = 0
 
   add(row: EventRow): void {
-    const tag = TAGS.indexOf(row[0] as string)
+    const tag = TAG_INDEX.get(row[0] as string) ?? -1
     if (tag < 0) throw new RecorderError(`no row tag ${String(row[0])}`)
+    if (this.rows % MARK_EVERY === 0) {
+      const chunk = this.chunks.length - 1
+      this.marks.push({ chunk, at: this.at, value: this.values.length, actions: this.actions })
+    }
+    if (tag === ACTION_TAG) this.actions++
     this.put(tag * 64 + row.length)
     // The time as two numbers: (step, NaN) for a step, (step, ulps) for a pair, (t, ∞) for [t].
     const time = row[1] as number | number[]
@@ -85,9 +129,28 @@ class RowStore {
 
   /** Calls `visit` with each row, in order. */
   forEach(visit: (row: EventRow) => void): void {
-    let chunk = 0
-    let at = 0
-    let value = 0
+    this.forEachFrom(0, this.rows, visit)
+  }
+
+  /** Action rows before row `row` (each action row has an input). */
+  actionsBefore(row: number): number {
+    if (row >= this.rows) return this.actions
+    const first = row - (row % MARK_EVERY)
+    let actions = this.marks[first / MARK_EVERY]!.actions
+    this.forEachFrom(first, row, (r) => {
+      if (r[0] === EVENT_TAGS.action) actions++
+    })
+    return actions
+  }
+
+  /** Calls `visit` with rows [from, to), in order. */
+  forEachFrom(from: number, to: number, visit: (row: EventRow) => void): void {
+    const start = Math.min(from, this.rows)
+    const mark = this.marks[Math.floor(start / MARK_EVERY)]
+    if (mark === undefined) return
+    let chunk = mark.chunk
+    let at = mark.at
+    let value = mark.value
     const next = (): number => {
       if (at === CHUNK) {
         chunk++
@@ -95,7 +158,15 @@ class RowStore {
       }
       return this.chunks[chunk]![at++]!
     }
-    for (let r = 0; r < this.rows; r++) {
+    // Skip from the mark to `start` without building rows.
+    for (let r = start - (start % MARK_EVERY); r < start; r++) {
+      const length = next() % 64
+      next()
+      next()
+      for (let i = 2; i < length; i++) if (Number.isNaN(next())) value++
+    }
+    const end = Math.min(to, this.rows)
+    for (let r = start; r < end; r++) {
       const head = next()
       const length = head % 64
       const row: EventRow = new Array<unknown>(length)
@@ -221,6 +292,57 @@ export class TraceRecorder {
         eventCount: events.length,
         inputCount: inputs.length,
       },
+    }
+  }
+
+  /** The totals as of now (the end record the trace would get if it ended here). */
+  end(): TraceEnd {
+    if (this.finished !== null) return this.finished.end
+    return {
+      t: this.cluster.now,
+      step: this.cluster.stepCount,
+      eventCount: this.store.rows,
+      inputCount: this.cluster.inputs.length,
+    }
+  }
+
+  /**
+   * The trace file's text for events [fromEvent, fromEvent + limit), exactly as encodeTraceText
+   * writes it: the header line when fromEvent is 0, then for each event its input line (an
+   * action), its row, and the checkpoint written after it. Without the end record, which
+   * changes while recording goes on (`end()` gives it). Joined in order, the texts of
+   * consecutive ranges and the end record are the whole file, byte for byte: a copy of the
+   * trace can be kept up to date a slice at a time.
+   */
+  textFrom(fromEvent: number, limit: number): RecordedText {
+    if (this.failure !== null) throw this.failure
+    const from = Math.min(Math.max(0, Math.floor(fromEvent)), this.store.rows)
+    const to = Math.min(from + Math.max(0, Math.floor(limit)), this.store.rows)
+    const lines: string[] = []
+    if (from === 0) lines.push(JSON.stringify(['header', this.header]))
+    const inputs = this.finished?.inputs ?? this.cluster.inputs
+    let input = this.store.actionsBefore(from)
+    const checkpoints = this.checkpointList
+    let checkpoint = firstCheckpointAfter(checkpoints, from)
+    let seq = from
+    this.store.forEachFrom(from, to, (row) => {
+      if (row[0] === EVENT_TAGS.action) {
+        const recorded = inputs[input++]!
+        lines.push(JSON.stringify(['input', recorded.step, recorded.action]))
+      }
+      lines.push(JSON.stringify(row))
+      seq++
+      const next = checkpoints[checkpoint]
+      if (next !== undefined && next.at === seq) {
+        lines.push(JSON.stringify(['checkpoint', next]))
+        checkpoint++
+      }
+    })
+    return {
+      fromEvent: from,
+      events: to - from,
+      text: lines.length > 0 ? lines.join('\n') + '\n' : '',
+      end: this.end(),
     }
   }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SPEED, type LabBatch } from '../../../src/shared/api/batch'
+import {
+  applyLogPatch,
+  DEFAULT_SPEED,
+  labBatchSchema,
+  type LabBatch,
+} from '../../../src/shared/api/batch'
+import type { LogEntry } from '../../../src/shared/raft/types'
 import { FRAME_INTERVAL_MS, LabHost, MAX_EVENTS_PER_BATCH } from '../../../src/shared/host/lab-host'
 import { FakeClock } from './fake-clock'
 
@@ -291,5 +297,89 @@ describe('LabHost traces', () => {
     expect(slice.events.length).toBeGreaterThan(0)
     expect(slice.events[0]!.seq).toBe(0)
     expect(slice.events.every((e) => e.t < 500)).toBe(true)
+  })
+})
+
+describe('LabHost node logs in batches', () => {
+  /** The logs a page builds by applying every batch's patches in order. */
+  function logsFrom(batches: readonly LabBatch[]): Map<number, readonly LogEntry[]> {
+    const logs = new Map<number, readonly LogEntry[]>()
+    for (const batch of batches) {
+      for (const patch of batch.logs) {
+        const next = applyLogPatch(logs.get(patch.node) ?? [], patch)
+        expect(next).not.toBeNull()
+        logs.set(patch.node, next!)
+      }
+    }
+    return logs
+  }
+
+  function hostLogs(host: LabHost): Map<number, readonly LogEntry[]> {
+    return new Map(host.cluster.nodeIds.map((id) => [id, host.cluster.raft(id).log.toArray()]))
+  }
+
+  it('the first batch carries every log; later ones only the nodes whose log changed', () => {
+    const { clock, host, batches } = makeHost({ speed: 1 })
+    clock.advance(0)
+    expect(batches[0]!.logs.map((p) => [p.node, p.from])).toEqual(
+      host.cluster.nodeIds.map((id) => [id, 1]),
+    )
+    clock.advance(1000)
+    const quiet = batches.at(-1)!
+    clock.advance(50)
+    // Heartbeats change no log.
+    expect(batches.at(-1)).not.toBe(quiet)
+    expect(batches.at(-1)!.logs).toEqual([])
+    host.apply({ type: 'submit', node: 'leader', command: 'x=1' })
+    clock.advance(200)
+    const carried = batches.flatMap((b) => b.logs).filter((p) => p.entries.length > 0)
+    expect(carried.length).toBeGreaterThanOrEqual(host.cluster.nodeIds.length)
+    for (const patch of carried) expect(patch.entries.length).toBeLessThanOrEqual(2)
+    expect(logsFrom(batches)).toEqual(hostLogs(host))
+  })
+
+  it('patches follow truncations: a deposed leader drops its uncommitted entries', () => {
+    const { clock, host, batches } = makeHost({ speed: 1 })
+    clock.advance(1000)
+    const old = host.cluster.leader()!
+    const others = host.cluster.nodeIds.filter((id) => id !== old)
+    host.apply({ type: 'partition', groups: [[old, others[0]!], others.slice(1)] })
+    host.apply({ type: 'submit', node: old, command: 'lost-1' })
+    host.apply({ type: 'submit', node: old, command: 'lost-2' })
+    clock.advance(1500)
+    host.apply({ type: 'submit', node: 'leader', command: 'kept' })
+    clock.advance(200)
+    host.apply({ type: 'heal' })
+    clock.advance(1500)
+    const truncated = batches.some((b) =>
+      b.logs.some((p) => p.node === old && p.entries.some((e) => e.command === 'kept')),
+    )
+    expect(truncated).toBe(true)
+    const logs = logsFrom(batches)
+    expect(logs).toEqual(hostLogs(host))
+    expect(logs.get(old)!.some((e) => e.command === 'lost-1')).toBe(false)
+    for (const batch of batches) expect(labBatchSchema.safeParse(batch).success).toBe(true)
+  })
+
+  it('a snapshot carries the whole logs and leaves the changes for the next batch', () => {
+    const { clock, host, batches } = makeHost({ speed: 1 })
+    clock.advance(1000)
+    host.apply({ type: 'submit', node: 'leader', command: 'a' })
+    clock.advance(300)
+    const { batch } = host.snapshot()
+    expect(batch.logs.map((p) => p.from)).toEqual(host.cluster.nodeIds.map(() => 1))
+    expect(logsFrom([batch])).toEqual(hostLogs(host))
+    // A page that starts from the snapshot and then takes the batches after it is in step.
+    const before = batches.length
+    host.apply({ type: 'submit', node: 'leader', command: 'b' })
+    clock.advance(300)
+    expect(logsFrom([batch, ...batches.slice(before)])).toEqual(hostLogs(host))
+  })
+
+  it('a missed batch shows as a patch that does not fit', () => {
+    expect(applyLogPatch([], { node: 1, from: 3, entries: [] })).toBeNull()
+    const log = [{ term: 1, command: 'a' }]
+    expect(applyLogPatch(log, { node: 1, from: 2, entries: [] })).toBe(log)
+    expect(applyLogPatch(log, { node: 1, from: 1, entries: [] })).toEqual([])
   })
 })

@@ -3,7 +3,10 @@ import { Cluster } from '../../../src/shared/sim/cluster'
 import {
   DEFAULT_CHECKPOINT_EVERY,
   RecorderError,
+  encodeTraceText,
   TRACE_FORMAT_VERSION,
+  TraceIdHasher,
+  traceId,
   TraceRecorder,
 } from '../../../src/shared/trace'
 import { APP_VERSION } from '../../../src/shared/version'
@@ -72,5 +75,62 @@ describe('TraceRecorder', () => {
   it('refuses a checkpoint interval that is not a positive whole number', () => {
     expect(() => new TraceRecorder(new Cluster(), { checkpointEvery: 0 })).toThrow(RangeError)
     expect(() => new TraceRecorder(new Cluster(), { checkpointEvery: 2.5 })).toThrow(RangeError)
+  })
+})
+
+describe('TraceRecorder.textFrom', () => {
+  it('gives the file text a slice at a time: the slices and the end are the whole file', () => {
+    const cluster = new Cluster({ nodes: 3, seed: 7, network: 'unreliable' })
+    const recorder = new TraceRecorder(cluster, { checkpointEvery: 50 })
+    driveCluster(cluster, { duration: 600, faults: true })
+    let text = ''
+    let from = 0
+    // Slices of awkward sizes, taken while the run goes on.
+    for (const limit of [1, 7, 1000, 49, 3]) {
+      const part = recorder.textFrom(from, limit)
+      expect(part.fromEvent).toBe(from)
+      text += part.text
+      from += part.events
+    }
+    driveCluster(cluster, { duration: 400, faults: true })
+    for (;;) {
+      const part = recorder.textFrom(from, 333)
+      text += part.text
+      from += part.events
+      if (part.events < 333) {
+        text += JSON.stringify(['end', part.end]) + '\n'
+        break
+      }
+    }
+    const trace = recorder.finish()
+    expect(text).toBe(encodeTraceText(trace))
+    expect(from).toBe(trace.events.length)
+  })
+
+  it('reads from any event of a long run, after finish too', () => {
+    const cluster = new Cluster({ nodes: 5, seed: 3 })
+    const recorder = new TraceRecorder(cluster, { checkpointEvery: 500 })
+    driveCluster(cluster, { duration: 3000, faults: true })
+    const trace = recorder.finish()
+    const whole = encodeTraceText(trace)
+    const n = trace.events.length
+    expect(n).toBeGreaterThan(3000)
+    for (const at of [1, 1023, 1024, 1025, 2047, n - 1, n]) {
+      const head = recorder.textFrom(0, at).text
+      const tail = recorder.textFrom(at, n).text
+      expect(head + tail + JSON.stringify(['end', trace.end]) + '\n').toBe(whole)
+    }
+    expect(recorder.textFrom(n, 10)).toMatchObject({ events: 0, text: '', end: trace.end })
+  })
+
+  it('hashes to the trace id when the text is fed in pieces', () => {
+    const cluster = new Cluster({ nodes: 3, seed: 2 })
+    const recorder = new TraceRecorder(cluster)
+    driveCluster(cluster, { duration: 500, faults: false })
+    const trace = recorder.finish()
+    const text = encodeTraceText(trace)
+    const hasher = new TraceIdHasher()
+    for (let at = 0; at < text.length; at += 777) hasher.update(text.slice(at, at + 777))
+    expect(hasher.digest()).toBe(traceId(trace))
   })
 })

@@ -1,5 +1,5 @@
 import type { InFlightMessage, PendingTimer } from '../../../shared/api/batch'
-import type { NodeId } from '../../../shared/raft/types'
+import type { LogEntry, NodeId } from '../../../shared/raft/types'
 import type { ClusterStats, SimNodeState } from '../../../shared/sim/cluster'
 import type { ClusterConfig } from '../../../shared/sim/config'
 import type { ClusterEvent } from '../../../shared/sim/events'
@@ -31,6 +31,12 @@ export interface Frame {
   readonly stats: ClusterStats
   /** For each node, when its current election timer was armed (progress = elapsed / span). */
   readonly electionArmedAt: ReadonlyMap<NodeId, number>
+  /**
+   * Each node's log at `stateT`: the entry at index i is `logs.get(id)[i - 1]` (logs start at
+   * index 1 until compaction exists). Live frames keep them from the batches' log patches;
+   * replayed frames take them from the playback state (PlaybackNodeState.log).
+   */
+  readonly logs: ReadonlyMap<NodeId, readonly LogEntry[]>
 }
 
 /** Whether an event is a milestone (see Frame.milestones). */

@@ -1,5 +1,5 @@
-import type { LabBatch } from '../../../shared/api/batch'
-import type { NodeId } from '../../../shared/raft/types'
+import { applyLogPatch, type LabBatch } from '../../../shared/api/batch'
+import type { LogEntry, NodeId } from '../../../shared/raft/types'
 import type { ClusterConfig } from '../../../shared/sim/config'
 import type { ClusterEvent } from '../../../shared/sim/events'
 import { isMilestone, type Frame } from './frame'
@@ -20,9 +20,20 @@ export class LiveFrames {
   private milestones: ClusterEvent[] = []
   private armedAt = new Map<NodeId, number>()
   private deadlines = new Map<NodeId, number | null>()
+  private logs: ReadonlyMap<NodeId, readonly LogEntry[]> = new Map()
+  private logsMissing = false
 
   get batch(): LabBatch | null {
     return this.latest
+  }
+
+  /**
+   * True when a batch was missed (a gap in seq, or a log patch that does not fit the log it
+   * should extend): the logs are not to be trusted until a snapshot's whole logs come in
+   * (receiveLogs).
+   */
+  get needsLogs(): boolean {
+    return this.logsMissing
   }
 
   setConfig(config: ClusterConfig | null): void {
@@ -36,7 +47,16 @@ export class LiveFrames {
       this.milestones = []
       this.armedAt = new Map()
       this.deadlines = new Map()
+      this.logs = new Map()
     }
+    if (this.latest === null || this.latest.session !== batch.session) {
+      // A session's first batch (and a snapshot) carries every log whole; a page that joins
+      // later starts from a snapshot's.
+      this.logsMissing = !carriesWholeLogs(batch)
+    } else if (batch.seq > this.latest.seq + 1) {
+      this.logsMissing = true
+    }
+    this.patchLogs(batch)
     if (batch.events.length > 0) {
       const kept = this.recent.concat(batch.events)
       this.recent = kept.length > RECENT_EVENTS ? kept.slice(kept.length - RECENT_EVENTS) : kept
@@ -56,6 +76,29 @@ export class LiveFrames {
       }
     }
     this.latest = batch
+  }
+
+  /**
+   * Take the whole logs from a snapshot's batch of this session, unless a newer batch has come
+   * in since it was taken (then the logs stay missing: ask again).
+   */
+  receiveLogs(snapshot: LabBatch): void {
+    const batch = this.latest
+    if (batch === null || snapshot.session !== batch.session || snapshot.seq <= batch.seq) return
+    this.logs = new Map()
+    this.logsMissing = false
+    this.patchLogs(snapshot)
+  }
+
+  private patchLogs(batch: LabBatch): void {
+    if (batch.logs.length === 0) return
+    const logs = new Map(this.logs)
+    for (const patch of batch.logs) {
+      const next = applyLogPatch(logs.get(patch.node) ?? [], patch)
+      if (next === null) this.logsMissing = true
+      else logs.set(patch.node, next)
+    }
+    this.logs = logs
   }
 
   /**
@@ -88,8 +131,15 @@ export class LiveFrames {
       milestones: this.milestones,
       stats: batch.stats,
       electionArmedAt: this.armedAt,
+      logs: this.logs,
     }
   }
+}
+
+function carriesWholeLogs(batch: LabBatch): boolean {
+  return batch.nodes.every((node) =>
+    batch.logs.some((patch) => patch.node === node.id && patch.from === 1),
+  )
 }
 
 /** The time of the last event in which the node's election timer could have been re-armed. */

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { ApiReply, ApiRequest, LabApi } from '../../../shared/api/api'
 import type { ApiResult } from '../../../shared/api/result'
 import { DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, type LabBatch } from '../../../shared/api/batch'
@@ -79,6 +79,24 @@ export const useSessionStore = defineStore('session', () => {
       if (info.value?.session !== batch.session) void refresh()
     }
     latest.value = batch
+    if (live.needsLogs) void fetchLogs()
+  }
+
+  let fetchingLogs = false
+  /** A batch was missed (or the page joined mid-session): the whole logs from a snapshot. */
+  async function fetchLogs(): Promise<void> {
+    if (fetchingLogs) return
+    fetchingLogs = true
+    try {
+      for (let attempt = 0; attempt < 3 && live.needsLogs; attempt++) {
+        const snapshot = await call('snapshot', {})
+        if (snapshot === null) return
+        live.receiveLogs(snapshot.batch)
+      }
+      triggerRef(latest)
+    } finally {
+      fetchingLogs = false
+    }
   }
 
   /** Called once per animation frame: virtual time runs on between batches while playing. */
