@@ -25,7 +25,8 @@ export interface CliCommand {
   readonly options: OptionSpecs
   /** How many positional arguments it takes, and what to call them in messages. */
   readonly positionals: { readonly min: number; readonly max: number; readonly name: string }
-  run(args: ParsedArgs, io: CliIo): number
+  /** Returns the exit status; a command that waits for worker threads returns it later. */
+  run(args: ParsedArgs, io: CliIo): number | Promise<number>
 }
 
 /**

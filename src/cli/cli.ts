@@ -39,10 +39,10 @@ See docs/cli.md.
 
 /**
  * The whole command line: parses `argv` (the arguments after the program name), runs one
- * command and returns its exit status. Errors are reported as one line on stderr,
+ * command and resolves to its exit status. Errors are reported as one line on stderr,
  * `raftlab: error: <message>`, with the stack only under --debug; nothing is thrown.
  */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const debug = argv.includes('--debug')
   try {
     const [first, ...rest] = argv
@@ -67,7 +67,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       io.stdout.write(command.help)
       return EXIT_OK
     }
-    return command.run(args, io)
+    return await command.run(args, io)
   } catch (error) {
     const code = error instanceof CliError ? error.code : EXIT_USAGE
     io.stderr.write(`raftlab: error: ${oneLine(error)}\n`)

@@ -4,8 +4,11 @@ export const EXIT_OK = 0
 export const EXIT_FAILED = 1
 /** Bad usage or bad input: unknown flag, missing file, invalid trace. */
 export const EXIT_USAGE = 2
+/** Stopped by Ctrl-C (128 + SIGINT, as shells report it). */
+export const EXIT_INTERRUPTED = 130
 
-export type ExitCode = typeof EXIT_OK | typeof EXIT_FAILED | typeof EXIT_USAGE
+export type ExitCode =
+  typeof EXIT_OK | typeof EXIT_FAILED | typeof EXIT_USAGE | typeof EXIT_INTERRUPTED
 
 /** An error the CLI reports as one line, `raftlab: error: <message>`, then exits with `code`. */
 export class CliError extends Error {

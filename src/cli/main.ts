@@ -14,4 +14,4 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
-process.exitCode = runCli(process.argv.slice(2), processIo())
+process.exitCode = await runCli(process.argv.slice(2), processIo())

@@ -118,33 +118,41 @@ function linearizabilityFigures(): Figure[] {
   ]
 }
 
+/**
+ * The `raftlab sweep` command itself, in a process of its own, with `--workers` threads: wall
+ * time of `seeds` runs less the time the same command takes for one seed on one thread (process
+ * and tsx start-up, loading the engine), so the figure is the sweep's own rate.
+ */
+function sweepCommandRate(seeds: number, workers: number): number {
+  const bin = fileURLToPath(new URL('../../bin/raftlab.js', import.meta.url))
+  const sweepMs = (count: number, threads: number): number =>
+    timeMs(() => {
+      const args = [bin, 'sweep', '--seeds', String(count), '--workers', String(threads)]
+      const result = spawnSync(process.execPath, args, { stdio: 'ignore' })
+      if (result.status !== 0) throw new Error(`raftlab ${args.slice(1).join(' ')} failed`)
+    })
+  const startUp = sweepMs(1, 1)
+  return (seeds * 1000) / (sweepMs(seeds, workers) - startUp)
+}
+
 function sweepFigures(): Figure[] {
   const seeds = 60
   let events = 0
   const one = timeMs(() => {
     events = sweep({}, { from: 1, count: seeds }).events
   })
-  // Two processes, one per core, each with half the seeds. Each times its own sweep; the
-  // slower one is the wall time of the pair (process start-up excluded).
-  const slice = fileURLToPath(new URL('./sweep-slice.ts', import.meta.url))
-  const half = 150
-  const result = spawnSync(
-    'sh',
-    ['-c', `npx tsx ${slice} 1 ${half} & npx tsx ${slice} ${half + 1} ${half} & wait`],
-    { encoding: 'utf8' },
-  )
-  const slices = result.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { runs: number; ms: number })
-  const two = slices.reduce((sum, r) => sum + r.runs, 0)
-  const wall = Math.max(...slices.map((r) => r.ms))
+  const commandSeeds = 300
   return [
     { name: 'sweep events per run (5 nodes, all nemeses)', value: events / seeds, unit: 'events' },
     { name: 'sweep runs per second, 1 core', value: (seeds * 1000) / one, unit: 'runs/s' },
     {
-      name: `sweep runs per second, 2 cores (2 processes, ${two} seeds)`,
-      value: (two * 1000) / wall,
+      name: `sweep runs per second, raftlab sweep --workers 1 (${commandSeeds} seeds)`,
+      value: sweepCommandRate(commandSeeds, 1),
+      unit: 'runs/s',
+    },
+    {
+      name: `sweep runs per second, 2 cores: raftlab sweep --workers 2 (${commandSeeds} seeds)`,
+      value: sweepCommandRate(commandSeeds, 2),
       unit: 'runs/s',
     },
     {

@@ -24,11 +24,11 @@ describe('raftlab run', { timeout: 30_000 }, () => {
   // The files later tests read: a.ndjson.gz and b.ndjson.gz (same run), c.ndjson (the same run,
   // plain), d.ndjson.gz (another seed).
   let first: CliResult, second: CliResult, plain: CliResult, other: CliResult
-  beforeAll(() => {
-    first = cli(dir, [...RUN, '--out', 'a.ndjson.gz'])
-    second = cli(dir, [...RUN, '--out', 'b.ndjson.gz'])
-    plain = cli(dir, [...RUN, '--out', 'c.ndjson'])
-    other = cli(dir, [...RUN.slice(0, -1), '12', '--out', 'd.ndjson.gz'])
+  beforeAll(async () => {
+    first = await cli(dir, [...RUN, '--out', 'a.ndjson.gz'])
+    second = await cli(dir, [...RUN, '--out', 'b.ndjson.gz'])
+    plain = await cli(dir, [...RUN, '--out', 'c.ndjson'])
+    other = await cli(dir, [...RUN.slice(0, -1), '12', '--out', 'd.ndjson.gz'])
   }, 60_000)
 
   it('writes the same bytes for the same arguments, and a different file for another seed', () => {
@@ -67,8 +67,8 @@ describe('raftlab run', { timeout: 30_000 }, () => {
     expect(trace.inputs.some((input) => input.action.type === 'crash')).toBe(true)
   })
 
-  it('takes every flag', () => {
-    const result = cli(dir, [
+  it('takes every flag', async () => {
+    const result = await cli(dir, [
       'run',
       '--scenario=churn',
       '--nodes',
@@ -96,13 +96,13 @@ describe('raftlab run', { timeout: 30_000 }, () => {
     expect(trace.end.t).toBe(2500.5)
   })
 
-  it('draws a progress bar on a terminal, and nothing when stderr is not one', () => {
-    const tty = cli(dir, ['run', '--duration', '3000', '--out', 'tty.ndjson'], { tty: true })
+  it('draws a progress bar on a terminal, and nothing when stderr is not one', async () => {
+    const tty = await cli(dir, ['run', '--duration', '3000', '--out', 'tty.ndjson'], { tty: true })
     expect(tty.code).toBe(0)
     expect(tty.stderr).toMatch(/\rrunning \[[#-]+\] +\d+%/)
     // The bar is erased at the end, leaving the line clean.
     expect(tty.stderr.endsWith('\r\x1b[K')).toBe(true)
-    const piped = cli(dir, ['run', '--duration', '3000', '--out', 'piped.ndjson'])
+    const piped = await cli(dir, ['run', '--duration', '3000', '--out', 'piped.ndjson'])
     expect(piped.stderr).toBe('')
     expect(readFileSync(path('tty.ndjson')).equals(readFileSync(path('piped.ndjson')))).toBe(true)
   })
@@ -132,38 +132,38 @@ describe('raftlab run', { timeout: 30_000 }, () => {
     [['run', '--out', '.', '--duration', '100'], /cannot write \.: it is a directory/],
     [['explode'], /unknown command "explode"; commands: run, replay, export, import, scenarios/],
     [['--nodes', '3'], /an option must follow a command/],
-  ])('rejects bad usage with one line and exit status 2: %j', (argv, message) => {
-    expectUsageError(cli(dir, argv), message)
+  ])('rejects bad usage with one line and exit status 2: %j', async (argv, message) => {
+    expectUsageError(await cli(dir, argv), message)
   })
 })
 
 describe('raftlab replay', { timeout: 30_000 }, () => {
-  it('verifies that a trace re-executes identically (exit 0)', () => {
+  it('verifies that a trace re-executes identically (exit 0)', async () => {
     for (const file of ['a.ndjson.gz', 'b.ndjson.gz', 'c.ndjson']) {
-      const result = cli(dir, ['replay', file, '--verify'])
+      const result = await cli(dir, ['replay', file, '--verify'])
       expect(result.stderr).toBe('')
       expect(result.code).toBe(0)
       expect(result.stdout).toMatch(/^replay: identical: \d+ events re-executed from \d+ inputs\n$/)
     }
-    expect(cli(dir, ['replay', 'c.ndjson']).code).toBe(0)
+    expect((await cli(dir, ['replay', 'c.ndjson'])).code).toBe(0)
   })
 
-  it('reports the first divergent event and exits 1 when re-execution differs', () => {
+  it('reports the first divergent event and exits 1 when re-execution differs', async () => {
     // A valid trace whose header names another seed than the run was made with.
     const trace = importTrace(readFileSync(path('c.ndjson')))
     const config = { ...trace.header.config, seed: 99 }
     const forged = { ...trace, header: { ...trace.header, seed: 99, config } }
     writeFileSync(path('forged.ndjson'), encodeTraceText(forged))
-    expect(cli(dir, ['import', 'forged.ndjson']).code).toBe(0)
-    const result = cli(dir, ['replay', 'forged.ndjson', '--verify'])
+    expect((await cli(dir, ['import', 'forged.ndjson'])).code).toBe(0)
+    const result = await cli(dir, ['replay', 'forged.ndjson', '--verify'])
     expect(result.code).toBe(1)
     expect(result.stderr).toBe('')
     expect(result.stdout).toMatch(/^replay: DIVERGED at event \d+\n {2}\S/)
     expect(result.stdout).toMatch(/\n {2}expected: \{.*\}\n {2}actual: {3}/)
   })
 
-  it('prints the state at a time with --at', () => {
-    const result = cli(dir, ['replay', 'c.ndjson', '--at', '4000'])
+  it('prints the state at a time with --at', async () => {
+    const result = await cli(dir, ['replay', 'c.ndjson', '--at', '4000'])
     expect(result.code).toBe(0)
     const state = JSON.parse(result.stdout) as { nodes: unknown[] }
     expect(state.nodes).toHaveLength(5)
@@ -183,9 +183,9 @@ describe('raftlab export', { timeout: 30_000 }, () => {
         expect(text.split('\n')[0]).toBe('(?<host>\\S*) (?<clock>{.*})\\n(?<event>.*)'),
     ],
     ['jepsen', (text: string) => expect(text).toMatch(/^\{:type :invoke, :f :write, /)],
-  ])('writes %s', (format, check) => {
+  ])('writes %s', async (format, check) => {
     const out = `export.${format}`
-    const result = cli(dir, ['export', 'a.ndjson.gz', '--format', format, '--out', out])
+    const result = await cli(dir, ['export', 'a.ndjson.gz', '--format', format, '--out', out])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(
@@ -194,22 +194,22 @@ describe('raftlab export', { timeout: 30_000 }, () => {
     check(readFileSync(path(out), 'utf8'))
   })
 
-  it('writes to stdout with --out -', () => {
-    const result = cli(dir, ['export', 'a.ndjson.gz', '--format', 'jepsen', '--out', '-'])
+  it('writes to stdout with --out -', async () => {
+    const result = await cli(dir, ['export', 'a.ndjson.gz', '--format', 'jepsen', '--out', '-'])
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(readFileSync(path('export.jepsen'), 'utf8'))
   })
 
-  it('round-trips our JSON: export then import gives an identical trace', () => {
+  it('round-trips our JSON: export then import gives an identical trace', async () => {
     const original = importTrace(readFileSync(path('a.ndjson.gz')))
     const back = decodeTraceJson(readFileSync(path('export.json')))
     expect(back).toEqual(original)
-    const imported = cli(dir, ['import', 'export.json'])
+    const imported = await cli(dir, ['import', 'export.json'])
     expect(imported.code).toBe(0)
     expect(imported.stdout).toMatch(/^export\.json: valid trace\n/)
     // The JSON export replays and exports like the trace file itself.
-    expect(cli(dir, ['replay', 'export.json', '--verify']).code).toBe(0)
-    cli(dir, ['export', 'export.json', '--format', 'json', '--out', 'again.json'])
+    expect((await cli(dir, ['replay', 'export.json', '--verify'])).code).toBe(0)
+    await cli(dir, ['export', 'export.json', '--format', 'json', '--out', 'again.json'])
     expect(readFileSync(path('again.json'), 'utf8')).toBe(readFileSync(path('export.json'), 'utf8'))
   })
 
@@ -221,21 +221,21 @@ describe('raftlab export', { timeout: 30_000 }, () => {
     ],
     [['export', 'a.ndjson.gz', '--format', 'json'], /export: --out is required/],
     [['export', '--format', 'json', '--out', 'x'], /export: missing trace file/],
-  ])('rejects bad usage: %j', (argv, message) => {
-    expectUsageError(cli(dir, argv), message)
+  ])('rejects bad usage: %j', async (argv, message) => {
+    expectUsageError(await cli(dir, argv), message)
   })
 })
 
 describe('raftlab import', { timeout: 30_000 }, () => {
-  it('validates a good trace and prints its summary', () => {
-    const result = cli(dir, ['import', 'a.ndjson.gz'])
+  it('validates a good trace and prints its summary', async () => {
+    const result = await cli(dir, ['import', 'a.ndjson.gz'])
     expect(result.code).toBe(0)
     expect(result.stderr).toBe('')
     expect(result.stdout).toMatch(/^a\.ndjson\.gz: valid trace\n/)
     expect(result.stdout.split('\n').length).toBeGreaterThan(3)
   })
 
-  it('rejects bad files with one line naming the file and the problem, exit 2', () => {
+  it('rejects bad files with one line naming the file and the problem, exit 2', async () => {
     const gz = readFileSync(path('a.ndjson.gz'))
     const text = readFileSync(path('c.ndjson'), 'utf8')
     writeFileSync(path('garbage.bin'), Buffer.from([0, 1, 2, 3, 255, 254]))
@@ -259,19 +259,19 @@ describe('raftlab import', { timeout: 30_000 }, () => {
     ]
     for (const [file, message] of cases) {
       for (const command of ['import', 'replay']) {
-        expectUsageError(cli(dir, [command, file]), message)
+        expectUsageError(await cli(dir, [command, file]), message)
       }
     }
     expectUsageError(
-      cli(dir, ['import', 'a.ndjson.gz', '--max-bytes', '100']),
+      await cli(dir, ['import', 'a.ndjson.gz', '--max-bytes', '100']),
       /a\.ndjson\.gz: \d+ bytes is more than the 100-byte limit/,
     )
   })
 
-  it('shows the stack only with --debug', () => {
-    const plain = cli(dir, ['import', 'missing.ndjson'])
+  it('shows the stack only with --debug', async () => {
+    const plain = await cli(dir, ['import', 'missing.ndjson'])
     expect(plain.stderr.split('\n')).toHaveLength(2)
-    const debug = cli(dir, ['import', 'missing.ndjson', '--debug'])
+    const debug = await cli(dir, ['import', 'missing.ndjson', '--debug'])
     expect(debug.code).toBe(2)
     expect(debug.stderr).toMatch(
       /^raftlab: error: missing\.ndjson: no such file or directory\n.*Error/,
@@ -281,16 +281,16 @@ describe('raftlab import', { timeout: 30_000 }, () => {
 })
 
 describe('raftlab scenarios and help', { timeout: 30_000 }, () => {
-  it('lists the built-in scenarios with their defaults', () => {
-    const result = cli(dir, ['scenarios'])
+  it('lists the built-in scenarios with their defaults', async () => {
+    const result = await cli(dir, ['scenarios'])
     expect(result.code).toBe(0)
     for (const name of ['steady', 'leader-crash', 'partition-heal', 'churn', 'unreliable'])
       expect(result.stdout).toMatch(new RegExp(`^${name} +\\d+ nodes`, 'm'))
     expect(result.stdout).toMatch(/^steady .*\(default\)$/m)
   })
 
-  it('prints one scenario as JSON', () => {
-    const result = cli(dir, ['scenarios', 'leader-crash'])
+  it('prints one scenario as JSON', async () => {
+    const result = await cli(dir, ['scenarios', 'leader-crash'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout).script[0]).toEqual({
       at: 3000,
@@ -298,12 +298,12 @@ describe('raftlab scenarios and help', { timeout: 30_000 }, () => {
       node: 'leader',
       as: 'old-leader',
     })
-    expectUsageError(cli(dir, ['scenarios', 'nope']), /unknown scenario "nope"/)
+    expectUsageError(await cli(dir, ['scenarios', 'nope']), /unknown scenario "nope"/)
   })
 
-  it('prints help for the program and for each command', () => {
+  it('prints help for the program and for each command', async () => {
     for (const argv of [['--help'], ['-h'], ['help']]) {
-      const result = cli(dir, argv)
+      const result = await cli(dir, argv)
       expect(result.code).toBe(0)
       expect(result.stdout).toMatch(/^Usage: raftlab <command>/)
       for (const command of ['run', 'replay', 'export', 'import', 'scenarios'])
@@ -315,23 +315,23 @@ describe('raftlab scenarios and help', { timeout: 30_000 }, () => {
         ['help', command],
         [command, '-h'],
       ]) {
-        const result = cli(dir, argv)
+        const result = await cli(dir, argv)
         expect(result.code).toBe(0)
         expect(result.stdout).toMatch(new RegExp(`^Usage: raftlab ${command}`))
       }
     }
     // --help wins over missing arguments.
-    expect(cli(dir, ['export', '--help']).code).toBe(0)
+    expect((await cli(dir, ['export', '--help'])).code).toBe(0)
   })
 
-  it('with no command, prints the help on stderr and exits 2', () => {
-    const result = cli(dir, [])
+  it('with no command, prints the help on stderr and exits 2', async () => {
+    const result = await cli(dir, [])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toMatch(/^Usage: raftlab <command>/)
   })
 
-  it('prints the version', () => {
-    expect(cli(dir, ['--version']).stdout).toMatch(/^raftlab \d+\.\d+\.\d+\n$/)
+  it('prints the version', async () => {
+    expect((await cli(dir, ['--version'])).stdout).toMatch(/^raftlab \d+\.\d+\.\d+\n$/)
   })
 })

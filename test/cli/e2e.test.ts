@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { scratchDir } from './helpers'
+import { cli, scratchDir } from './helpers'
 
 // A few end-to-end checks through real processes: `npm run raftlab`, `npx raftlab` (the package's
 // bin) and the bin run by node directly. Each spawn starts tsx, so these stay few; cli.test.ts covers the behaviour.
@@ -47,6 +47,26 @@ describe('the raftlab command, spawned', { timeout: 120_000 }, () => {
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
     expect(result.stdout).toMatch(/^replay: identical/)
+  })
+
+  it('npx raftlab sweep on two threads exits 1 with the report and trace of a one-thread sweep', async () => {
+    const argv = ['sweep', '--seeds', '6', '--bug', 'commit-old-term']
+    const spawnedOut = join(dir, 'sweep-2.ndjson')
+    const spawned = spawn('npx', [
+      '--no',
+      'raftlab',
+      ...argv,
+      '--workers',
+      '2',
+      '--out',
+      spawnedOut,
+    ])
+    expect(spawned.stderr).toBe('')
+    expect(spawned.status).toBe(1)
+    const hereOut = join(dir, 'sweep-1.ndjson')
+    const here = await cli(dir, [...argv, '--workers', '1', '--out', hereOut])
+    expect(spawned.stdout.replaceAll(spawnedOut, hereOut)).toBe(here.stdout)
+    expect(readFileSync(spawnedOut).equals(readFileSync(hereOut))).toBe(true)
   })
 
   it('the bin exits 2 with one line and no stack trace on a bad file', () => {

@@ -21,17 +21,32 @@ export function scratchDir(): string {
 /**
  * Runs the CLI in-process with captured output. `tty` makes stderr look like a terminal; the
  * wall clock is fake and moves 50 ms per reading, so a progress bar shows after a few updates.
+ * `interruptAtReading` presses Ctrl-C when the clock is read for the nth time (a sweep's
+ * progress bar reads it once per finished run).
  */
-export function cli(cwd: string, argv: string[], { tty = false } = {}): CliResult {
+export async function cli(
+  cwd: string,
+  argv: string[],
+  { tty = false, interruptAtReading = 0 } = {},
+): Promise<CliResult> {
   let stdout = ''
   let stderr = ''
-  let clock = 0
+  let readings = 0
+  const interrupts = new Set<() => void>()
   const io: CliIo = {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text), isTTY: tty },
     cwd,
-    now: () => (clock += 50),
+    now: () => {
+      readings++
+      if (readings === interruptAtReading) for (const handler of interrupts) handler()
+      return readings * 50
+    },
+    onInterrupt: (handler) => {
+      interrupts.add(handler)
+      return () => interrupts.delete(handler)
+    },
   }
-  const code = runCli(argv, io)
+  const code = await runCli(argv, io)
   return { code, stdout, stderr }
 }

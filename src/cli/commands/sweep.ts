@@ -2,7 +2,6 @@ import { isNemesisKind, NEMESIS_KINDS } from '../../shared/check/nemesis'
 import {
   runCase,
   shrinkCase,
-  sweep,
   runSize,
   DEFAULT_SWEEP,
   type SweepOptions,
@@ -14,14 +13,18 @@ import { TraceRecorder } from '../../shared/trace'
 import { choiceFlag, integerFlag, numberFlag, stringFlag, type CliCommand } from '../args'
 import { CliError, EXIT_FAILED, EXIT_OK } from '../errors'
 import { encodeTraceFile, writeOutputFile } from '../files'
+import { defaultThreadCount, runSweep } from '../parallel-sweep'
 import { ProgressBar } from '../progress'
+
+/** Most threads `--workers` takes. */
+const MAX_WORKERS = 256
 
 export const sweepCommand: CliCommand = {
   name: 'sweep',
   summary: 'run many seeded runs under faults, check them, shrink what fails',
   help: `Usage: raftlab sweep [--seeds N] [--from S] [--nodes N] [--duration MS]
                     [--nemesis ${NEMESIS_KINDS.join(',')}] [--bug NAME[,NAME]]
-                    [--network PRESET] [--out FILE]
+                    [--network PRESET] [--workers N] [--out FILE]
 
 Runs N seeded runs, each a KV workload under Jepsen-style faults (isolate one node, random
 halves, majorities ring, bridge, crash and restart a minority, pause, clock drift, message
@@ -29,7 +32,8 @@ loss/duplication/delay), then heals everything and checks that the cluster recov
 and every acknowledged operation applied everywhere). Every run is checked for Raft's safety
 properties and the client history for linearizability. The first failing run is shrunk (fewer
 fault steps and client operations, failing the same way) and written as a trace; its seed and
-the file are printed.
+the file are printed. The seeds are shared out among threads, one per core by default; the
+report and the trace are the same for any number of them.
 
 Options:
   --seeds N            number of runs (default: 100)
@@ -39,12 +43,15 @@ Options:
   --nemesis LIST       fault families, comma-separated: ${NEMESIS_KINDS.join(', ')} (default: all)
   --bug LIST           teaching bug switches, comma-separated (docs/bugs.md): ${BUG_NAMES.join(', ')}
   --network PRESET     base network: ${NETWORK_PRESET_NAMES.join(', ')} (default: reliable)
+  --workers N          threads running seeds, 1 to ${MAX_WORKERS}: the command's own thread and
+                       N-1 worker threads (default: one per core, here ${defaultThreadCount()})
   --out FILE           where to write the shrunk failing run's trace
                        (default: raftlab-sweep-seed-<S>.ndjson.gz)
   --debug              show stack traces for errors
   -h, --help           show this help
 
-Exit status: 0 when every run is clean, 1 on any violation, 2 for bad arguments.
+Exit status: 0 when every run is clean, 1 on any violation, 2 for bad arguments or when the
+sweep could not run (a worker crashed), 130 when stopped with Ctrl-C.
 `,
   options: {
     seeds: { type: 'string' },
@@ -54,13 +61,15 @@ Exit status: 0 when every run is clean, 1 on any violation, 2 for bad arguments.
     nemesis: { type: 'string' },
     bug: { type: 'string' },
     network: { type: 'string' },
+    workers: { type: 'string' },
     out: { type: 'string', short: 'o' },
   },
   positionals: { min: 0, max: 0, name: 'argument' },
-  run(args, io) {
+  async run(args, io) {
     const seeds = integerFlag(args, 'seeds', 1, 1_000_000) ?? 100
     const from = integerFlag(args, 'from', 0, 0xffffffff) ?? 1
     const network = choiceFlag(args, 'network', NETWORK_PRESET_NAMES)
+    const workers = integerFlag(args, 'workers', 1, MAX_WORKERS) ?? defaultThreadCount()
     const options: Partial<SweepOptions> = {
       nodes: integerFlag(args, 'nodes', 3, MAX_NODES) ?? DEFAULT_SWEEP.nodes,
       duration:
@@ -71,33 +80,36 @@ Exit status: 0 when every run is clean, 1 on any violation, 2 for bad arguments.
       ...(network !== undefined ? { network } : {}),
     }
     const bar = new ProgressBar(io.stderr, io.now, 'sweeping')
-    let summary
+    let failed = 0
+    let tally
     try {
-      summary = sweep(
+      tally = await runSweep(
         options,
         { from, count: seeds },
         {
-          onRun: (result) =>
-            bar.update(result.spec.seed - from + 1, seeds, `seed ${result.spec.seed}`),
+          threads: workers,
+          onRun: (report, done) => {
+            if (report.failed) failed++
+            bar.update(done, seeds, `${done}/${seeds} runs, ${failed} failing`)
+          },
+          ...(io.onInterrupt !== undefined ? { onInterrupt: io.onInterrupt } : {}),
         },
       )
     } finally {
       bar.clear()
     }
+    const failingSeeds = tally.failingSeeds
     const lines = [
-      `${summary.runs} runs, ${summary.clean} clean, ${summary.failures.length} failing` +
-        (summary.unknown > 0 ? `, ${summary.unknown} with linearizability unknown` : ''),
+      `${tally.runs} runs, ${tally.clean} clean, ${failingSeeds.length} failing` +
+        (tally.unknown > 0 ? `, ${tally.unknown} with linearizability unknown` : ''),
     ]
-    const failing = summary.failures[0]
+    const failing = tally.firstFailure
     if (failing === undefined) {
       io.stdout.write(`${lines.join('\n')}\n`)
       return EXIT_OK
     }
     lines.push(
-      `failing seeds: ${summary.failures
-        .slice(0, 20)
-        .map((f) => f.spec.seed)
-        .join(', ')}${summary.failures.length > 20 ? ', ...' : ''}`,
+      `failing seeds: ${failingSeeds.slice(0, 20).join(', ')}${failingSeeds.length > 20 ? ', ...' : ''}`,
       `seed ${failing.spec.seed}: ${describeViolation(failing.violations[0]!)}`,
     )
     const { shrunk, runs } = shrinkCase(failing)
