@@ -176,6 +176,15 @@ describe('the IPC handlers', () => {
       { action: { type: 'heal' } },
       (v: { submitted: unknown }) => expect(v.submitted).toBeNull(),
     ],
+    applyAll: [
+      { actions: [{ type: 'heal' }, { type: 'cut', from: 1, to: 2 }] },
+      (v: { applied: number }) => expect(v.applied).toBe(2),
+    ],
+    clientRequest: [
+      { request: { kind: 'put', key: 'x', value: '1', node: 'leader' } },
+      (v: { op: number }) => expect(v.op).toBe(0),
+    ],
+    setWorkload: [{ workload: null }, (v: { workload: unknown }) => expect(v.workload).toBeNull()],
     traceSlice: [
       { from: 0, to: 10 },
       (v: { truncated: boolean }) => expect(v.truncated).toBe(false),

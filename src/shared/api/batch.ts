@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { clientsViewSchema, type ClientsView } from './clients'
 import type { TimerKind } from '../raft/effects'
 import type { RaftMessage } from '../raft/messages'
 import type { LogEntry, NodeId } from '../raft/types'
@@ -97,6 +98,8 @@ export interface LabBatch {
   readonly timers: readonly PendingTimer[]
   readonly faults: NetworkFaults
   readonly stats: ClusterStats
+  /** Client traffic: the latest operations, counts, latency, the workload (live sessions). */
+  readonly clients?: ClientsView
   /**
    * The node logs' changes since the previous batch, one patch per node whose log changed
    * (each from the lowest index that changed). A session's first batch and a snapshot carry
@@ -245,6 +248,7 @@ export const labBatchSchema = z
     timers: z.array(pendingTimerSchema),
     faults: networkFaultsSchema,
     stats: clusterStatsSchema,
+    clients: clientsViewSchema.optional(),
     logs: z.array(logPatchSchema),
   })
   .strict() satisfies z.ZodType<LabBatch>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { clusterActionSchema } from '../sim/actions'
+import { clientRequestSchema, workloadSettingsSchema, type WorkloadSettings } from './clients'
 import { clusterConfigInputSchema, type ClusterConfig } from '../sim/config'
 import type { ClusterEvent } from '../sim/events'
 import type { RecordedInput } from '../sim/cluster'
@@ -63,6 +64,8 @@ export interface ExportedTrace {
 export const MAX_TRACE_BYTES = 256 * 1024 * 1024
 /** Most events one slice returns. */
 export const MAX_SLICE_EVENTS = 50_000
+/** Most actions one applyAll carries (a majorities ring on 15 nodes needs 90 cuts). */
+export const MAX_ACTIONS_AT_ONCE = 512
 
 const empty = z.object({}).strict()
 const time = z.number().finite().nonnegative()
@@ -140,6 +143,26 @@ export const labCommands = {
       })
       .strict() satisfies z.ZodType<ApplyReply>,
   },
+  /** Several actions at the same instant, in order (a partition preset). */
+  applyAll: {
+    request: z
+      .object({ actions: z.array(clusterActionSchema).min(1).max(MAX_ACTIONS_AT_ONCE) })
+      .strict(),
+    reply: z.object({ applied: z.number().int().nonnegative() }).strict(),
+  },
+  /** A client request: a plain command, or a KV get/put/append (see api/clients.ts). Its
+   * progress shows in the batches' `clients`. */
+  clientRequest: {
+    request: z.object({ request: clientRequestSchema }).strict(),
+    reply: z.object({ op: z.number().int().nonnegative() }).strict(),
+  },
+  /** Start, replace or (with null) stop the live session's generated KV workload. */
+  setWorkload: {
+    request: z.object({ workload: workloadSettingsSchema.nullable() }).strict(),
+    reply: z.object({ workload: workloadSettingsSchema.nullable() }).strict() satisfies z.ZodType<{
+      workload: WorkloadSettings | null
+    }>,
+  },
   traceSlice: {
     request: z
       .object({
@@ -197,6 +220,9 @@ export interface LabReplies {
   readonly step: StepReply
   readonly runTo: { readonly t: number }
   readonly apply: ApplyReply
+  readonly applyAll: { readonly applied: number }
+  readonly clientRequest: { readonly op: number }
+  readonly setWorkload: { readonly workload: WorkloadSettings | null }
   readonly traceSlice: TraceSlice
   readonly exportTrace: ExportedTrace
   readonly importTrace: SessionInfo

@@ -1,6 +1,7 @@
 export * from './api'
 export * from './names'
 export * from './batch'
+export * from './clients'
 export * from './commands'
 export * from './result'
 export * from './shell'

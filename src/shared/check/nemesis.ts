@@ -2,6 +2,7 @@ import type { NodeId } from '../raft/types'
 import type { SimDriver } from '../kv/driver'
 import type { Cluster } from '../sim/cluster'
 import type { NetworkPreset } from '../sim/config'
+import { bridgeCuts, ringCuts } from '../sim/partitions'
 import { SimRandom } from '../sim/random'
 
 /** The fault families a sweep can draw from (`raftlab sweep --nemesis ...`). */
@@ -166,30 +167,12 @@ export class Nemesis {
         c.partition([fault.order.slice(0, half), fault.order.slice(half)])
         return () => c.heal()
       }
-      case 'ring': {
-        const n = fault.order.length
-        const reach = Math.ceil((Math.floor(n / 2) + 1 - 1) / 2)
-        for (let i = 0; i < n; i++) {
-          for (let j = 0; j < n; j++) {
-            const distance = Math.min(Math.abs(i - j), n - Math.abs(i - j))
-            if (i !== j && distance > reach) c.cut(fault.order[i]!, fault.order[j]!)
-          }
-        }
+      case 'ring':
+        for (const link of ringCuts(fault.order)) c.cut(link.from, link.to)
         return () => c.heal()
-      }
-      case 'bridge': {
-        const [, ...rest] = fault.order
-        const side = Math.floor(rest.length / 2)
-        const a = rest.slice(0, side)
-        const b = rest.slice(side)
-        for (const x of a) {
-          for (const y of b) {
-            c.cut(x, y)
-            c.cut(y, x)
-          }
-        }
+      case 'bridge':
+        for (const link of bridgeCuts(fault.order)) c.cut(link.from, link.to)
         return () => c.heal()
-      }
       case 'crash': {
         const crashed: NodeId[] = []
         for (const ref of fault.nodes) {

@@ -10,7 +10,8 @@ import {
 } from '../api/batch'
 import type { ApplyReply, ExportedTrace, SessionInfo, StepReply, TraceSlice } from '../api/commands'
 import { MAX_SLICE_EVENTS } from '../api/commands'
-import type { ClusterAction } from '../sim/actions'
+import type { ClientRequest, WorkloadSettings } from '../api/clients'
+import { clusterActionSchema, type ClusterAction } from '../sim/actions'
 import { Cluster } from '../sim/cluster'
 import type { ClusterConfigInput } from '../sim/config'
 import { encodeTrace } from '../trace/codec'
@@ -166,7 +167,7 @@ export class LabHost {
   /** Pause, then process exactly one pending event. */
   step(): StepReply {
     this.pause()
-    const stepped = this.cluster.step()
+    const stepped = this.current.clients.driver.step()
     this.changed()
     return { stepped, t: this.cluster.now }
   }
@@ -184,7 +185,7 @@ export class LabHost {
         `runTo: ${t - now} ms ahead is more than the ${MAX_RUN_TO_SPAN_MS} ms one run may cover`,
       )
     }
-    this.cluster.runUntil(t)
+    this.current.clients.driver.runUntil(t)
     this.lastAdvanceWall = this.clock.now()
     this.changed()
     return { t: this.cluster.now }
@@ -196,6 +197,50 @@ export class LabHost {
     const outcome = this.cluster.apply(action)
     this.changed()
     return { submitted: outcome ?? null }
+  }
+
+  /**
+   * Several actions at one instant, in order (a partition preset: heal, then its cuts). Each is
+   * shape-checked before any is applied; one that cannot apply stops the rest, with an error
+   * saying how many were applied.
+   */
+  applyAll(actions: readonly ClusterAction[]): { applied: number } {
+    for (const action of actions) {
+      const parsed = clusterActionSchema.safeParse(action)
+      if (!parsed.success) throw new HostError(`applyAll: not an action: ${JSON.stringify(action)}`)
+    }
+    if (this.running) this.advanceToWallNow()
+    let applied = 0
+    try {
+      for (const action of actions) {
+        this.cluster.apply(action)
+        applied++
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      throw new HostError(
+        applied === 0 ? message : `${message} (the ${applied} actions before it were applied)`,
+      )
+    } finally {
+      this.changed()
+    }
+    return { applied }
+  }
+
+  /** A client request from the user (recorded as submit inputs, like every client's). */
+  clientRequest(request: ClientRequest): { op: number } {
+    if (this.running) this.advanceToWallNow()
+    const op = this.current.clients.request(request)
+    this.changed()
+    return { op }
+  }
+
+  /** Start (or replace) the generated KV workload, or stop it with null. */
+  setWorkload(settings: WorkloadSettings | null): { workload: WorkloadSettings | null } {
+    if (this.running) this.advanceToWallNow()
+    const workload = this.current.clients.setWorkload(settings)
+    this.changed()
+    return { workload }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -288,13 +333,15 @@ export class LabHost {
     const wall = Math.min(Math.max(0, now - this.lastAdvanceWall), MAX_FRAME_WALL_MS)
     this.lastAdvanceWall = now
     const cluster = this.cluster
+    // Cluster events and the clients' timers, in time order.
+    const driver = this.current.clients.driver
     const target = cluster.now + wall * this.speed
     let processed = 0
     for (;;) {
-      const next = cluster.nextEventTime()
+      const next = driver.nextTime()
       if (next === null || next > target) break
       if (processed++ >= MAX_QUEUE_EVENTS_PER_FRAME) return // behind real time: keep the clock
-      cluster.step()
+      driver.runNext()
     }
     cluster.runUntil(target)
   }
@@ -354,6 +401,7 @@ export class LabHost {
       timers,
       faults: cluster.faults(),
       stats: cluster.stats,
+      clients: this.current.clients.view(),
       logs,
     }
   }

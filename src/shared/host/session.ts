@@ -3,6 +3,7 @@ import { attachLivenessWatch, type LivenessWatch } from '../check/liveness'
 import type { Cluster } from '../sim/cluster'
 import type { ClusterEvent } from '../sim/events'
 import { TraceRecorder } from '../trace/recorder'
+import { LiveClients } from './clients'
 import { EventLog } from './event-log'
 import { LogChanges } from './log-changes'
 
@@ -12,7 +13,8 @@ import { LogChanges } from './log-changes'
  *   older than the recent log keeps;
  * - the invariant checker and liveness watch (src/shared/check): their findings enter the
  *   stream as 'finding' events, so batches, the recorder and the log all carry them;
- * - the recent event log (fast slices) and the events waiting for the next batch.
+ * - the recent event log (fast slices) and the events waiting for the next batch;
+ * - the clients (the user's requests and a KV workload), whose timers run with the cluster's.
  */
 export class LiveSession {
   readonly recorder: TraceRecorder
@@ -21,6 +23,7 @@ export class LiveSession {
   readonly checker: InvariantChecker
   /** Leaderless time and commit latency, flagged past a bound, also as findings. */
   readonly liveness: LivenessWatch
+  readonly clients: LiveClients
   /** Which node logs changed since the last batch went out. */
   readonly logChanges: LogChanges
   /** Events since the last batch went out. */
@@ -61,6 +64,8 @@ export class LiveSession {
     const liveness = attachLivenessWatch(cluster)
     this.liveness = liveness.watch
     this.detach.push(liveness.detach)
+    this.clients = new LiveClients(cluster)
+    this.detach.push(() => this.clients.close())
   }
 
   /** Hand over the events since the last call. */

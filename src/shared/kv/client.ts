@@ -59,9 +59,18 @@ export class KvClient {
     return this.current !== null
   }
 
-  /** Start an operation now; `done` runs when it ends, however it ends. */
-  invoke(request: KvRequest, done: () => void = () => {}): void {
+  /** The server this client talks to next: after an `ok`, the one that answered. */
+  get server(): NodeId {
+    return this.leaderGuess
+  }
+
+  /**
+   * Start an operation now; `done` runs when it ends, however it ends. `server`, when given, is
+   * asked first (a user picking a node); otherwise the client's own guess of the leader.
+   */
+  invoke(request: KvRequest, done: () => void = () => {}, server?: NodeId): void {
     if (this.current !== null) throw new Error(`client ${this.id} already has an operation`)
+    if (server !== undefined) this.leaderGuess = server
     const call = this.driver.now
     const seq = ++this.seq
     const op = this.history.invoke(call, this.id, seq, request.kind, request.key, request.value)

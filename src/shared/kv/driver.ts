@@ -43,20 +43,55 @@ export class SimDriver {
     return this.at(this.cluster.now + delay, run)
   }
 
+  /** When the next cluster event or callback is due, or null when nothing is pending. */
+  nextTime(): number | null {
+    const callbackAt = this.callbacks.peek()?.time ?? null
+    const eventAt = this.cluster.nextEventTime()
+    if (callbackAt === null) return eventAt
+    return eventAt === null ? callbackAt : Math.min(eventAt, callbackAt)
+  }
+
+  /**
+   * Run whichever comes next, a cluster event or a callback (the cluster's event first at one
+   * instant). Returns false when nothing is pending.
+   */
+  runNext(): boolean {
+    const callback = this.callbacks.peek()
+    const eventAt = this.cluster.nextEventTime()
+    if (callback === undefined && eventAt === null) return false
+    if (eventAt !== null && (callback === undefined || eventAt <= callback.time)) {
+      this.cluster.step()
+    } else {
+      this.callbacks.pop()
+      this.cluster.runUntil(callback!.time)
+      callback!.run()
+    }
+    return true
+  }
+
+  /**
+   * Process exactly one cluster event, after the callbacks due before it (a client's retry
+   * that comes first). With no cluster event pending, runs the next callback instead. Returns
+   * false when nothing was pending at all.
+   */
+  step(): boolean {
+    for (;;) {
+      const eventAt = this.cluster.nextEventTime()
+      const callback = this.callbacks.peek()
+      if (callback === undefined || (eventAt !== null && callback.time >= eventAt)) {
+        return eventAt !== null && this.cluster.step()
+      }
+      this.runNext()
+      if (eventAt === null) return true
+    }
+  }
+
   /** Process every cluster event and callback due at or before `t`; the clock ends at `t`. */
   runUntil(t: number): void {
     for (;;) {
-      const callback = this.callbacks.peek()
-      const callbackAt = callback?.time ?? Infinity
-      const eventAt = this.cluster.nextEventTime() ?? Infinity
-      if (Math.min(callbackAt, eventAt) > t) break
-      if (eventAt <= callbackAt) {
-        this.cluster.step()
-      } else {
-        this.callbacks.pop()
-        this.cluster.runUntil(callbackAt)
-        callback!.run()
-      }
+      const next = this.nextTime()
+      if (next === null || next > t) break
+      this.runNext()
     }
     this.cluster.runUntil(t)
   }
@@ -72,17 +107,9 @@ export class SimDriver {
   runUntilDone(done: () => boolean, t: number): boolean {
     for (;;) {
       if (done()) return true
-      const callback = this.callbacks.peek()
-      const callbackAt = callback?.time ?? Infinity
-      const eventAt = this.cluster.nextEventTime() ?? Infinity
-      if (Math.min(callbackAt, eventAt) > t) break
-      if (eventAt <= callbackAt) {
-        this.cluster.step()
-      } else {
-        this.callbacks.pop()
-        this.cluster.runUntil(callbackAt)
-        callback!.run()
-      }
+      const next = this.nextTime()
+      if (next === null || next > t) break
+      this.runNext()
     }
     this.cluster.runUntil(t)
     return done()

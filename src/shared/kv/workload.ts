@@ -30,6 +30,16 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
   client: DEFAULT_CLIENT_OPTIONS,
 }
 
+/** What a workload can share with others on the same cluster (a live session runs several
+ * workloads one after another, and its own clients besides). */
+export interface WorkloadParts {
+  readonly service?: KvService
+  readonly history?: KvHistory
+  /** The first client's id; ids must differ across a cluster's clients (each client's
+   * sequence numbers restart at 1, and the store tells retries apart by client id). */
+  readonly firstClient?: number
+}
+
 /**
  * A seeded KV workload on a cluster: `clients` clients, each running one operation at a time
  * with a think time drawn around 1/rate between them, over `keys` keys with the given read/write
@@ -40,18 +50,25 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
 export class KvWorkload {
   readonly driver: SimDriver
   readonly service: KvService
-  readonly history = new KvHistory()
+  readonly history: KvHistory
   readonly options: WorkloadOptions
   private readonly clients: KvClient[] = []
   private readonly randoms: SimRandom[] = []
   private started = 0
   private until = 0
 
-  constructor(cluster: Cluster, options: Partial<WorkloadOptions> = {}, driver?: SimDriver) {
+  constructor(
+    cluster: Cluster,
+    options: Partial<WorkloadOptions> = {},
+    driver?: SimDriver,
+    parts: WorkloadParts = {},
+  ) {
     this.options = { ...DEFAULT_WORKLOAD, ...options }
     this.driver = driver ?? new SimDriver(cluster)
-    this.service = new KvService(cluster)
-    for (let id = 1; id <= this.options.clients; id++) {
+    this.service = parts.service ?? new KvService(cluster)
+    this.history = parts.history ?? new KvHistory()
+    const first = parts.firstClient ?? 1
+    for (let id = first; id < first + this.options.clients; id++) {
       this.clients.push(
         new KvClient(id, this.service, this.driver, this.history, this.options.client),
       )
@@ -87,7 +104,7 @@ export class KvWorkload {
 
   /** Start one operation on client `id` now, outside the generated mix (a final read, say). */
   invoke(id: number, request: KvRequest, done?: () => void): void {
-    this.clients[id - 1]!.invoke(request, done)
+    this.clients.find((client) => client.id === id)!.invoke(request, done)
   }
 
   private scheduleNext(client: KvClient, random: SimRandom): void {
