@@ -118,10 +118,10 @@ export function startRaftLab(options: RaftLabOptions): RaftLab {
           isMac: process.platform === 'darwin',
           send: (intent) => sendToPage(MENU_CHANNEL, intent),
           openTrace: () =>
-            files.openTraceFile().then((result) => {
+            files.openTraceFile({}).then((result) => {
               if (result.opened !== null) sendToPage(MENU_CHANNEL, { intent: 'session-opened' })
             }, reportError),
-          saveTrace: () => files.saveTraceFile().then(() => {}, reportError),
+          saveTrace: () => files.saveTraceFile({}).then(() => {}, reportError),
         }),
       ),
     )

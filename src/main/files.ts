@@ -57,5 +57,29 @@ export function traceFileShell(
         opened: host.importTrace(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)),
       }
     },
+    saveFile: async (request) => {
+      // The schema checked the name (no folders) and the size; the user picks the folder.
+      const parent = window()
+      const extension = /\.([a-z0-9]+)$/i.exec(request.fileName)?.[1]
+      const options = {
+        title: 'Export',
+        defaultPath: request.fileName,
+        filters: [
+          ...(extension !== undefined
+            ? [{ name: `.${extension} file`, extensions: [extension] }]
+            : []),
+          { name: 'All files', extensions: ['*'] },
+        ],
+      }
+      const choice =
+        parent === null
+          ? await dialog.showSaveDialog(options)
+          : await dialog.showSaveDialog(parent, options)
+      if (choice.canceled || choice.filePath === undefined || choice.filePath === '') {
+        return { saved: false, fileName: null }
+      }
+      await writeFile(choice.filePath, request.data)
+      return { saved: true, fileName: choice.filePath }
+    },
   }
 }

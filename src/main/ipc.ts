@@ -3,12 +3,12 @@ import { API_COMMAND_NAMES, commandChannel, type ApiCommandName } from '../share
 import { isLabCommandName } from '../shared/api/names'
 import { describeZodError, errorMessage, fail, ok, type ApiResult } from '../shared/api/result'
 import type { ShellCommandName } from '../shared/api/names'
-import { shellCommands, type ShellReplies } from '../shared/api/shell'
+import { shellCommands, type ShellReplies, type ShellRequest } from '../shared/api/shell'
 import type { LabServer } from '../shared/host/serve'
 
 /** The shell's half of the contract, answered in main (dialogs and file I/O). */
 export type ShellHandlers = {
-  readonly [K in ShellCommandName]: () => Promise<ShellReplies[K]>
+  readonly [K in ShellCommandName]: (request: ShellRequest<K>) => Promise<ShellReplies[K]>
 }
 
 export interface LabIpcOptions {
@@ -45,7 +45,8 @@ export function registerLabIpc(options: LabIpcOptions): () => void {
     const parsed = shellCommands[name].request.safeParse(payload ?? {})
     if (!parsed.success) return fail(describeZodError(`${name} request`, parsed.error))
     try {
-      return ok(await shell[name]())
+      const handler = shell[name] as (request: unknown) => Promise<unknown>
+      return ok(await handler(parsed.data))
     } catch (thrown) {
       return fail(errorMessage(thrown))
     }

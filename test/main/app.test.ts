@@ -152,6 +152,10 @@ describe('the IPC handlers', () => {
     ['importTrace', { data: 42 }, /data/],
     ['saveTraceFile', { path: '/etc/passwd' }, /invalid saveTraceFile request/],
     ['openTraceFile', { path: '/etc/passwd' }, /invalid openTraceFile request/],
+    ['saveFile', { fileName: '../../.bashrc', data: 'x' }, /plain file name/],
+    ['saveFile', { fileName: '/etc/passwd', data: 'x' }, /plain file name/],
+    ['saveFile', { fileName: 'a.json', data: 42 }, /data/],
+    ['traceText', { session: 1, fromEvent: -1 }, /fromEvent/],
   ] as const)('%s rejects a bad payload %j', async (name, payload, message) => {
     const result = await invoke(name, payload)
     expect(result.ok).toBe(false)
@@ -198,6 +202,15 @@ describe('the IPC handlers', () => {
     ],
     saveTraceFile: [{}, (v: { saved: boolean }) => expect(v.saved).toBe(false)],
     openTraceFile: [{}, (v: { opened: unknown }) => expect(v.opened).toBeNull()],
+    traceText: [
+      { session: 1, fromEvent: 0 },
+      (v: { text: string }) => expect(v.text).toMatch(/^\["header",/),
+    ],
+    saveFile: [
+      { fileName: 'run.perfetto.json', data: '{}' },
+      (v: { saved: boolean }) => expect(v.saved).toBe(false),
+    ],
+    fork: [{ t: 0 }, (v: { session: number }) => expect(v.session).toBeGreaterThan(1)],
   }
 
   it.each(API_COMMAND_NAMES)('%s answers a valid request from the app page', async (name) => {
@@ -328,6 +341,29 @@ describe('files and dialogs', () => {
       value: { saved: true, fileName: file },
     })
     expect(new Uint8Array(readFileSync(file))).toEqual(lab.host.exportTrace().data)
+  })
+})
+
+describe('saveFile (exports from the trace library)', () => {
+  it('writes the given text where the user chose, suggesting the name', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'raftlab-savefile-'))
+    const file = path.join(dir, 'chosen.json')
+    dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: file })
+    expect(await invoke('saveFile', { fileName: 'run.shiviz.log', data: 'a b\n' })).toEqual({
+      ok: true,
+      value: { saved: true, fileName: file },
+    })
+    expect(readFileSync(file, 'utf8')).toBe('a b\n')
+    const options = dialog.showSaveDialog.mock.calls.at(-1)!.at(-1) as { defaultPath: string }
+    expect(options.defaultPath).toBe('run.shiviz.log')
+  })
+
+  it('writes bytes as they are', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'raftlab-savefile-'))
+    const file = path.join(dir, 'run.ndjson.gz')
+    dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: file })
+    await invoke('saveFile', { fileName: 'run.ndjson.gz', data: new Uint8Array([0x1f, 0x8b, 7]) })
+    expect([...readFileSync(file)]).toEqual([0x1f, 0x8b, 7])
   })
 })
 

@@ -60,6 +60,27 @@ export interface ExportedTrace {
   readonly data: Uint8Array
 }
 
+/**
+ * Part of a session's trace file text (TraceRecorder.textFrom): whole lines for `events` events
+ * from `fromEvent` on (the header line first when fromEvent is 0), and the end record as of now.
+ * Consecutive parts and the end record joined are the trace file, byte for byte.
+ */
+export interface TraceText {
+  readonly session: number
+  readonly fromEvent: number
+  readonly events: number
+  readonly text: string
+  readonly end: {
+    readonly t: number
+    readonly step: number
+    readonly eventCount: number
+    readonly inputCount: number
+  }
+}
+
+/** Most events one traceText reply holds. */
+export const MAX_TEXT_EVENTS = 50_000
+
 /** Largest trace file accepted for import, in bytes (or characters of uncompressed text). */
 export const MAX_TRACE_BYTES = 256 * 1024 * 1024
 /** Most events one slice returns. */
@@ -200,10 +221,43 @@ export const labCommands = {
             .instanceof(Uint8Array)
             .refine((bytes) => bytes.length <= MAX_TRACE_BYTES, 'the file is too large'),
         ]),
+        /** Continue from this virtual time instead of the end: a fork of the trace there. */
+        at: time.optional(),
       })
       .strict(),
     reply: sessionInfoSchema,
   },
+  /** A session's trace file text from an event on (the trace library keeps a copy). */
+  traceText: {
+    request: z
+      .object({
+        session: z.number().int().nonnegative(),
+        fromEvent: z.number().int().nonnegative(),
+        limit: z.number().int().min(1).max(MAX_TEXT_EVENTS).optional(),
+      })
+      .strict(),
+    reply: z
+      .object({
+        session: z.number().int().nonnegative(),
+        fromEvent: z.number().int().nonnegative(),
+        events: z.number().int().nonnegative(),
+        text: z.string(),
+        end: z
+          .object({
+            t: time,
+            step: z.number().int().nonnegative(),
+            eventCount: z.number().int().nonnegative(),
+            inputCount: z.number().int().nonnegative(),
+          })
+          .strict(),
+      })
+      .strict() satisfies z.ZodType<TraceText>,
+  },
+  /**
+   * Continue the live session from virtual time t as a new session: its run re-executed to t
+   * (a branch, recorded with the session's trace as its parent), playing if the session was.
+   */
+  fork: { request: z.object({ t: time }).strict(), reply: sessionInfoSchema },
 } as const satisfies Record<LabCommandName, { request: z.ZodType; reply: z.ZodType }>
 
 export type LabCommands = typeof labCommands
@@ -226,6 +280,8 @@ export interface LabReplies {
   readonly traceSlice: TraceSlice
   readonly exportTrace: ExportedTrace
   readonly importTrace: SessionInfo
+  readonly traceText: TraceText
+  readonly fork: SessionInfo
 }
 export type LabReply<K extends LabCommandName> = LabReplies[K]
 

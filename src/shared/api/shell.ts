@@ -3,6 +3,15 @@ import type { SessionInfo } from './commands'
 import { labCommands } from './commands'
 import type { ShellCommandName } from './names'
 
+/** Largest file saveFile writes (characters of text, or bytes). */
+export const MAX_SAVE_BYTES = 512 * 1024 * 1024
+
+/** A file name without folders, drive letters, control or reserved characters, not . or .. */
+export function isPlainFileName(name: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /^[^/\\:*?"<>|\u0000-\u001f]+$/.test(name) && name !== '.' && name !== '..'
+}
+
 /**
  * Commands the app shell answers rather than the host: file dialogs. The desktop app runs them
  * in the main process (dialogs and file I/O live there); the web build runs them in the page
@@ -21,12 +30,39 @@ export const shellCommands = {
       .object({ opened: labCommands.importTrace.reply.nullable() })
       .strict() satisfies z.ZodType<{ opened: SessionInfo | null }>,
   },
+  /**
+   * Ask where to save, suggesting `fileName`, then write `data` there (an export from the trace
+   * library). The name is a plain file name: no folders, nothing the user did not pick.
+   */
+  saveFile: {
+    request: z
+      .object({
+        fileName: z
+          .string()
+          .min(1)
+          .max(200)
+          .refine(
+            isPlainFileName,
+            'a plain file name is expected (no folders or special characters)',
+          ),
+        data: z.union([
+          z.string().max(MAX_SAVE_BYTES),
+          z
+            .instanceof(Uint8Array)
+            .refine((bytes) => bytes.length <= MAX_SAVE_BYTES, 'the file is too large'),
+        ]),
+      })
+      .strict(),
+    reply: z.object({ saved: z.boolean(), fileName: z.string().nullable() }).strict(),
+  },
 } as const satisfies Record<ShellCommandName, { request: z.ZodType; reply: z.ZodType }>
 
 export type ShellCommands = typeof shellCommands
+export type ShellRequest<K extends ShellCommandName> = z.output<ShellCommands[K]['request']>
 export interface ShellReplies {
   readonly saveTraceFile: { readonly saved: boolean; readonly fileName: string | null }
   readonly openTraceFile: { readonly opened: SessionInfo | null }
+  readonly saveFile: { readonly saved: boolean; readonly fileName: string | null }
 }
 
 /** Panels the View menu can show or hide (the views of the lab). */

@@ -8,8 +8,15 @@ import {
   type PendingTimer,
   type Playback,
 } from '../api/batch'
-import type { ApplyReply, ExportedTrace, SessionInfo, StepReply, TraceSlice } from '../api/commands'
-import { MAX_SLICE_EVENTS } from '../api/commands'
+import type {
+  ApplyReply,
+  ExportedTrace,
+  SessionInfo,
+  StepReply,
+  TraceSlice,
+  TraceText,
+} from '../api/commands'
+import { MAX_SLICE_EVENTS, MAX_TEXT_EVENTS } from '../api/commands'
 import type { ClientRequest, WorkloadSettings } from '../api/clients'
 import { clusterActionSchema, type ClusterAction } from '../sim/actions'
 import { Cluster } from '../sim/cluster'
@@ -73,6 +80,8 @@ export class LabHost {
   private readonly logCapacity: number | undefined
   private sessionCounter = 0
   private current: LiveSession
+  /** The session before the current one, kept so its trace's last lines can still be read. */
+  private previous: LiveSession | null = null
   private running: boolean
   private speed: number
   private batchSeq = 0
@@ -270,14 +279,46 @@ export class LabHost {
   }
 
   /**
-   * Open a trace file: validate all of it, re-execute it to its end, and continue from there as
-   * the live session, paused. Throws (the current session stays) if the file does not import
+   * A session's trace file text from event `fromEvent` on, at most `limit` events (see
+   * TraceRecorder.textFrom), for a page that keeps a copy of every session as it runs (the
+   * trace library's flight recorder). The session before the current one can still be read,
+   * so its last events are not lost when a new cluster replaces it.
+   */
+  traceText(session: number, fromEvent: number, limit = MAX_TEXT_EVENTS): TraceText {
+    const live =
+      this.current.id === session
+        ? this.current
+        : this.previous?.id === session
+          ? this.previous
+          : null
+    if (live === null) {
+      throw new HostError(`traceText: session ${session} has ended and is no longer kept`)
+    }
+    return { session, ...live.recorder.textFrom(fromEvent, limit) }
+  }
+
+  /**
+   * Open a trace file: validate all of it, re-execute it to its end (or to time `at`: a fork
+   * there), and continue from there as the live session, paused. The new session's trace names
+   * the file's as its parent. Throws (the current session stays) if the file does not import
    * or does not re-execute identically.
    */
-  importTrace(data: Uint8Array | string): SessionInfo {
+  importTrace(data: Uint8Array | string, at?: number): SessionInfo {
     const trace = importTrace(data)
-    const { cluster, recorder } = forkTrace(trace, trace.end.t)
+    const { cluster, recorder } = forkTrace(trace, at ?? trace.end.t)
     this.replace(cluster, false, recorder)
+    return this.info()
+  }
+
+  /**
+   * Branch the live session at virtual time t: its trace so far re-executed to t on a new
+   * cluster, which becomes the live session (playing if this one was). The branch's trace names
+   * this one's as its parent, with the fork point. Throws (the session stays) if t is outside
+   * the run.
+   */
+  fork(t: number): SessionInfo {
+    const { cluster, recorder } = forkTrace(this.current.recorder.snapshot(), t)
+    this.replace(cluster, this.running, recorder)
     return this.info()
   }
 
@@ -301,6 +342,7 @@ export class LabHost {
 
   private replace(cluster: Cluster, running: boolean, recorder?: TraceRecorder): void {
     this.current.close()
+    this.previous = this.current
     this.current = this.open(cluster, recorder)
     this.batchSeq = 0
     this.running = running

@@ -26,7 +26,9 @@ function handlers(host: LabHost): Handlers {
     setWorkload: (request) => host.setWorkload(request.workload),
     traceSlice: (request) => host.traceSlice(request.from, request.to, request.limit),
     exportTrace: () => host.exportTrace(),
-    importTrace: (request) => host.importTrace(request.data),
+    importTrace: (request) => host.importTrace(request.data, request.at),
+    fork: (request) => host.fork(request.t),
+    traceText: (request) => host.traceText(request.session, request.fromEvent, request.limit),
   }
 }
 

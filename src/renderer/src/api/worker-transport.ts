@@ -1,5 +1,16 @@
-import { isLabCommandName, type ApiCommandName } from '../../../shared/api/names'
-import { errorMessage, fail, ok, type ApiResult } from '../../../shared/api/result'
+import {
+  isLabCommandName,
+  type ApiCommandName,
+  type ShellCommandName,
+} from '../../../shared/api/names'
+import {
+  describeZodError,
+  errorMessage,
+  fail,
+  ok,
+  type ApiResult,
+} from '../../../shared/api/result'
+import { shellCommands } from '../../../shared/api/shell'
 import { workerMessageSchema, type CommandMessage } from '../worker/messages'
 import type { LabTransport } from './transport'
 
@@ -34,7 +45,7 @@ export function workerTransport(worker: Worker): LabTransport {
     })
   }
 
-  const shell: Record<'saveTraceFile' | 'openTraceFile', () => Promise<ApiResult<unknown>>> = {
+  const shell: Record<ShellCommandName, (request: unknown) => Promise<ApiResult<unknown>>> = {
     saveTraceFile: async () => {
       const exported = (await invokeHost('exportTrace', {})) as ApiResult<{
         fileName: string
@@ -56,13 +67,17 @@ export function workerTransport(worker: Worker): LabTransport {
       const opened = (await invokeHost('importTrace', { data })) as ApiResult<unknown>
       return opened.ok ? ok({ opened: opened.value }) : opened
     },
+    saveFile: async (request) => {
+      const parsed = shellCommands.saveFile.request.safeParse(request)
+      if (!parsed.success) return fail(describeZodError('saveFile request', parsed.error))
+      download(parsed.data.fileName, parsed.data.data)
+      return ok({ saved: true, fileName: parsed.data.fileName })
+    },
   }
 
   return {
     invoke: (name, request) =>
-      name === 'saveTraceFile' || name === 'openTraceFile'
-        ? shell[name]()
-        : invokeHost(name, request),
+      isLabCommandName(name) ? invokeHost(name, request) : shell[name](request),
     onBatch: (listener) => {
       batchListeners.add(listener)
       return () => batchListeners.delete(listener)
@@ -72,8 +87,9 @@ export function workerTransport(worker: Worker): LabTransport {
   }
 }
 
-function download(fileName: string, data: Uint8Array): void {
-  const url = URL.createObjectURL(new Blob([data as BlobPart], { type: 'application/gzip' }))
+function download(fileName: string, data: Uint8Array | string): void {
+  const type = typeof data === 'string' ? 'text/plain' : 'application/octet-stream'
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }))
   const link = document.createElement('a')
   link.href = url
   link.download = fileName
