@@ -212,7 +212,7 @@ export class Cluster {
    */
   report(finding: Finding): void {
     if (this.emitting) this.deferred.push({ kind: 'finding', finding })
-    else this.emit({ kind: 'finding', finding })
+    else this.emitBody({ kind: 'finding', finding })
   }
 
   get inputs(): readonly RecordedInput[] {
@@ -377,7 +377,7 @@ export class Cluster {
     const checked = parsed.data
     this.validate(checked)
     this.inputLog.push({ t: this.nowValue, step: this.processed, action: checked })
-    this.emit({ kind: 'action', action: checked })
+    this.emitBody({ kind: 'action', action: checked })
     return this.perform(checked)
   }
 
@@ -573,7 +573,7 @@ export class Cluster {
         this.copies.set(entry.id, copy)
         const delay = this.network.duplicateDelay(entry.message.from, entry.message.to)
         this.duplicated++
-        this.emit({
+        this.emitBody({
           kind: 'duplicate',
           id: entry.id,
           from: entry.message.from,
@@ -597,11 +597,11 @@ export class Cluster {
     } else {
       const { result, effects } = node.raft.submit(command, this.nowValue)
       outcome = { node: node.id, ...result }
-      this.emit({ kind: 'submitted', ...outcome })
+      this.emitBody({ kind: 'submitted', ...outcome })
       this.handle(node, effects)
       return outcome
     }
-    this.emit({ kind: 'submitted', ...outcome })
+    this.emitBody({ kind: 'submitted', ...outcome })
     return outcome
   }
 
@@ -652,7 +652,15 @@ export class Cluster {
       const node = this.node(entry.node)
       if (node.timers.get(entry.timer) === entry) node.timers.delete(entry.timer)
       if (node.status !== 'up') return
-      this.emit({ kind: 'timer', node: node.id, timer: entry.timer })
+      if (this.observed) {
+        this.emit({
+          seq: this.eventSeq++,
+          t: this.nowValue,
+          kind: 'timer',
+          node: node.id,
+          timer: entry.timer,
+        })
+      }
       this.stepNode(node, { type: 'timer', timer: entry.timer })
       return
     }
@@ -675,13 +683,17 @@ export class Cluster {
 
   private deliver(node: SimNode, entry: InFlight): void {
     this.delivered++
-    this.emit({
-      kind: 'deliver',
-      id: entry.id,
-      from: entry.message.from,
-      to: entry.message.to,
-      copy: entry.copy,
-    })
+    if (this.observed) {
+      this.emit({
+        seq: this.eventSeq++,
+        t: this.nowValue,
+        kind: 'deliver',
+        id: entry.id,
+        from: entry.message.from,
+        to: entry.message.to,
+        copy: entry.copy,
+      })
+    }
     this.stepNode(node, { type: 'message', message: entry.message })
   }
 
@@ -691,7 +703,7 @@ export class Cluster {
 
   /** Carry out one step's effects in the order Raft needs: persist, then send, then apply. */
   private handle(node: SimNode, effects: Effects): void {
-    const observed = this.listeners.length > 0
+    const observed = this.observed
     let commitNotes = false
     for (const note of effects.notes) {
       switch (note.note) {
@@ -704,6 +716,8 @@ export class Cluster {
         case 'role':
           if (observed)
             this.emit({
+              seq: this.eventSeq++,
+              t: this.nowValue,
               kind: 'role',
               node: node.id,
               from: note.from,
@@ -712,23 +726,46 @@ export class Cluster {
             })
           break
         case 'term':
-          if (observed) this.emit({ kind: 'term', node: node.id, from: note.from, to: note.to })
+          if (observed)
+            this.emit({
+              seq: this.eventSeq++,
+              t: this.nowValue,
+              kind: 'term',
+              node: node.id,
+              from: note.from,
+              to: note.to,
+            })
           break
         case 'vote':
           if (observed)
-            this.emit({ kind: 'vote', node: node.id, term: note.term, candidate: note.candidate })
+            this.emit({
+              seq: this.eventSeq++,
+              t: this.nowValue,
+              kind: 'vote',
+              node: node.id,
+              term: note.term,
+              candidate: note.candidate,
+            })
           break
       }
     }
     for (const op of effects.persist) {
       node.storage.apply(op)
-      if (observed) this.emit({ kind: 'persist', node: node.id, op })
+      if (observed)
+        this.emit({ seq: this.eventSeq++, t: this.nowValue, kind: 'persist', node: node.id, op })
     }
     for (const message of effects.messages) this.send(node, message)
     if (commitNotes && observed) {
       for (const note of effects.notes) {
         if (note.note === 'commit')
-          this.emit({ kind: 'commit', node: node.id, from: note.from, to: note.to })
+          this.emit({
+            seq: this.eventSeq++,
+            t: this.nowValue,
+            kind: 'commit',
+            node: node.id,
+            from: note.from,
+            to: note.to,
+          })
       }
     }
     for (const entry of effects.apply) this.applyEntry(node, entry)
@@ -752,7 +789,17 @@ export class Cluster {
       )
     }
     node.applied.push(entry)
-    if (this.listeners.length > 0) this.emit({ kind: 'apply', node: node.id, ...entry })
+    if (this.observed) {
+      this.emit({
+        seq: this.eventSeq++,
+        t: this.nowValue,
+        kind: 'apply',
+        node: node.id,
+        index: entry.index,
+        term: entry.term,
+        command: entry.command,
+      })
+    }
   }
 
   private send(node: SimNode, message: RaftMessage): void {
@@ -761,14 +808,25 @@ export class Cluster {
     this.sent++
     this.bytes += bytes
     if (isRequest(message)) node.rpcCount++
-    if (this.listeners.length > 0) {
-      this.emit({ kind: 'send', id, from: message.from, to: message.to, message, bytes })
+    if (this.observed) {
+      this.emit({
+        seq: this.eventSeq++,
+        t: this.nowValue,
+        kind: 'send',
+        id,
+        from: message.from,
+        to: message.to,
+        message,
+        bytes,
+      })
     }
     const delay = this.network.decide(message.from, message.to)
     if (delay < 0) {
       this.dropped++
-      if (this.listeners.length > 0) {
+      if (this.observed) {
         this.emit({
+          seq: this.eventSeq++,
+          t: this.nowValue,
           kind: 'drop',
           id,
           from: message.from,
@@ -784,7 +842,17 @@ export class Cluster {
     if (second >= 0) {
       this.copies.set(id, 1)
       this.duplicated++
-      this.emit({ kind: 'duplicate', id, from: message.from, to: message.to, copy: 1 })
+      if (this.observed) {
+        this.emit({
+          seq: this.eventSeq++,
+          t: this.nowValue,
+          kind: 'duplicate',
+          id,
+          from: message.from,
+          to: message.to,
+          copy: 1,
+        })
+      }
       this.scheduleDelivery(id, 1, message, this.nowValue, this.nowValue + second)
     }
   }
@@ -873,8 +941,10 @@ export class Cluster {
 
   private recordDrop(entry: InFlight, reason: DropReason): void {
     this.dropped++
-    if (this.listeners.length > 0) {
+    if (this.observed) {
       this.emit({
+        seq: this.eventSeq++,
+        t: this.nowValue,
         kind: 'drop',
         id: entry.id,
         from: entry.message.from,
@@ -891,23 +961,34 @@ export class Cluster {
     context: Readonly<Record<string, unknown>>,
   ): void {
     this.errors.push({ t: this.nowValue, node, message, context })
-    this.emit({ kind: 'internal-error', node, message, context })
+    this.emitBody({ kind: 'internal-error', node, message, context })
   }
 
-  private emit(body: ClusterEventBody): void {
-    if (this.listeners.length === 0) return
-    const event = { seq: this.eventSeq++, t: this.nowValue, ...body } as ClusterEvent
+  /**
+   * Hand one event to every listener. Call sites build the whole event (`seq: this.eventSeq++,
+   * t: this.nowValue` first) inside an `if (this.observed)` guard: one object per event, of one
+   * shape per call site, and nothing at all when no one listens.
+   */
+  private emit(event: ClusterEvent): void {
+    const listeners = this.listeners
     this.emitting = true
-    try {
-      for (const listener of this.listeners) listener(event)
-    } finally {
-      this.emitting = false
-    }
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(event)
+    this.emitting = false
     if (this.deferred.length > 0) {
       const bodies = this.deferred
       this.deferred = []
-      for (const deferred of bodies) this.emit(deferred)
+      for (const body of bodies) this.emitBody(body)
     }
+  }
+
+  /** Emit an event given its body (rare events: findings, errors, user actions). */
+  private emitBody(body: ClusterEventBody): void {
+    if (this.listeners.length === 0) return
+    this.emit({ seq: this.eventSeq++, t: this.nowValue, ...body } as ClusterEvent)
+  }
+
+  private get observed(): boolean {
+    return this.listeners.length > 0
   }
 
   // -----------------------------------------------------------------------------------------
