@@ -108,7 +108,6 @@ describe('raftlab run', { timeout: 30_000 }, () => {
   })
 
   it.each([
-    [['run'], /run: --out is required/],
     [['run', '--out'], /run: --out needs a value/],
     [['run', '--out', 'x', '--colour', 'red'], /run: unknown option --colour/],
     [['run', '--out', 'x', 'extra'], /run: unexpected argument "extra"/],

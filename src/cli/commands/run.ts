@@ -1,46 +1,43 @@
 import { isSafetyFinding } from '../../shared/check/findings'
-import { runScenario } from '../../shared/scenario'
+import { playScenario } from '../../shared/scenario'
 import { MAX_DURATION_MS, MAX_RATE } from '../../shared/scenario/scenario'
 import { MAX_NODES, MIN_NODES, NETWORK_PRESET_NAMES } from '../../shared/sim/config'
 import { formatSummary, summarize, type TraceEvent } from '../../shared/trace'
-import {
-  choiceFlag,
-  integerFlag,
-  numberFlag,
-  requiredFlag,
-  stringFlag,
-  type CliCommand,
-} from '../args'
+import { choiceFlag, integerFlag, numberFlag, stringFlag, type CliCommand } from '../args'
 import { EXIT_FAILED, EXIT_OK } from '../errors'
 import { encodeTraceFile, writeOutputFile } from '../files'
 import { ProgressBar } from '../progress'
+import { formatOutcome, readScenarioArg } from '../scenario-file'
 
 export const runCommand: CliCommand = {
   name: 'run',
-  summary: 'run a scenario headless and write its trace',
-  help: `Usage: raftlab run [--scenario NAME] [--nodes N] [--seed S] [--duration MS]
-                  [--network reliable|unreliable|chaos] [--rate OPS_PER_S] --out FILE
+  summary: 'run a scenario headless, check its expected outcomes, write its trace',
+  help: `Usage: raftlab run [--scenario NAME|FILE] [--nodes N] [--seed S] [--duration MS]
+                  [--network reliable|unreliable|chaos] [--rate OPS_PER_S] [--out FILE]
 
-Runs a scenario in virtual time, writes the trace to FILE and prints a summary: elections and
-leaders by term, entries committed, messages sent and dropped, and the safety checker's
-verdict. The same arguments always write the same bytes.
+Runs a scenario in virtual time, through every narration step, and prints a summary
+(elections and leaders by term, entries committed, messages sent and dropped, the checkers'
+verdict) and which of the scenario's expected outcomes held. With --out, writes the trace to
+FILE. The same arguments always write the same bytes.
 
 FILE ending in .gz gets gzip-compressed NDJSON; any other name gets plain NDJSON.
 
 Options:
-  --scenario NAME      a built-in scenario (default: steady); see raftlab scenarios
+  --scenario NAME|FILE a built-in scenario (default: steady; see raftlab scenarios), or a
+                       scenario file (a path, or a name ending in .json; docs/scenarios.md)
   --nodes N            cluster size, ${MIN_NODES} to ${MAX_NODES} (default: the scenario's)
   --seed S             seed for every random choice, 0 to 4294967295 (default: 1)
   --duration MS        virtual milliseconds to run (default: the scenario's)
   --network PRESET     starting network: ${NETWORK_PRESET_NAMES.join(', ')} (default: the scenario's)
   --rate OPS_PER_S     client commands per second of virtual time (default: the scenario's)
-  --out FILE           where to write the trace (required)
+  --out FILE           where to write the trace (default: no trace file)
   --checkpoint-every N a checkpoint every N events (default: the recorder's)
   --debug              show stack traces for errors
   -h, --help           show this help
 
-Exit status: 0 when the run is safe, 1 when the checker found a safety violation, 2 for bad
-arguments.
+Exit status: 0 when every expected outcome of the scenario held (a scenario that states none
+is expected to be safe; a bug demo is expected to show its violation), 1 when one did not,
+2 for bad arguments or a bad scenario file.
 `,
   options: {
     scenario: { type: 'string' },
@@ -54,10 +51,10 @@ arguments.
   },
   positionals: { min: 0, max: 0, name: 'argument' },
   run(args, io) {
-    const out = requiredFlag(args, 'run', 'out')
-    const scenario = stringFlag(args, 'scenario')
+    const out = stringFlag(args, 'out')
+    const scenarioArg = stringFlag(args, 'scenario')
     const options = {
-      ...(scenario !== undefined ? { scenario } : {}),
+      ...(scenarioArg !== undefined ? { scenario: readScenarioArg(io, scenarioArg) } : {}),
       ...definedEntry('nodes', integerFlag(args, 'nodes', MIN_NODES, MAX_NODES)),
       ...definedEntry('seed', integerFlag(args, 'seed', 0, 0xffffffff)),
       ...definedEntry(
@@ -70,9 +67,9 @@ arguments.
     }
     const bar = new ProgressBar(io.stderr, io.now, 'running')
     const notes: string[] = []
-    let trace
+    let played
     try {
-      trace = runScenario(options, {
+      played = playScenario(options, {
         onProgress: (now, duration) =>
           bar.update(now, duration, `${(now / 1000).toFixed(1)}/${(duration / 1000).toFixed(1)} s`),
         onSkip: (skip) => notes.push(`step ${skip.step} at ${skip.t} ms skipped: ${skip.reason}`),
@@ -80,25 +77,29 @@ arguments.
     } finally {
       bar.clear()
     }
-    const data = encodeTraceFile(trace, out)
-    writeOutputFile(io, out, data)
+    const { trace, outcome, settings } = played
+    const lines: string[] = []
+    if (out !== undefined) {
+      const data = encodeTraceFile(trace, out)
+      writeOutputFile(io, out, data)
+      lines.push(`wrote ${out}: ${trace.events.length} events, ${byteLength(data)} bytes`)
+    }
+    lines.push(...formatSummary(summarize(trace)), ...notes.map((note) => `note: ${note}`))
     const failures = trace.events.filter(
       (event) =>
         (event.kind === 'finding' && isSafetyFinding(event.finding)) ||
         event.kind === 'internal-error',
     )
-    const lines = [
-      `wrote ${out}: ${trace.events.length} events, ${byteLength(data)} bytes`,
-      ...formatSummary(summarize(trace)),
-      ...notes.map((note) => `note: ${note}`),
-    ]
     if (failures.length > 0) {
+      // A bug demo promises its violation; anything else that breaks safety is UNSAFE.
+      const demo = (settings.scenario.expect ?? []).some((e) => 'finding' in e)
       lines.push(
-        `UNSAFE: ${failures.length} safety finding${failures.length === 1 ? '' : 's'}; first: ${describeFailure(failures[0]!)}`,
+        `${demo ? 'violations shown' : 'UNSAFE'}: ${failures.length} safety finding${failures.length === 1 ? '' : 's'}; first: ${describeFailure(failures[0]!)}`,
       )
     }
+    lines.push(...formatOutcome(outcome))
     io.stdout.write(`${lines.join('\n')}\n`)
-    return failures.length === 0 ? EXIT_OK : EXIT_FAILED
+    return outcome.passed ? EXIT_OK : EXIT_FAILED
   },
 }
 

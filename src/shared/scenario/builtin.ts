@@ -1,8 +1,17 @@
+import { BUG_DEMOS } from './library/bugs'
+import { ELECTION_LESSONS } from './library/elections'
+import { FAULT_LESSONS } from './library/faults'
+import { REPLICATION_LESSONS } from './library/replication'
+import { SAFETY_LESSONS } from './library/safety'
 import { parseScenario, ScenarioError, type Scenario } from './scenario'
 
 /**
  * The scenarios that ship with Raft Lab. Each is plain data, checked by the same schema a
- * scenario file is, so a built-in one is also an example of the format.
+ * scenario file is, so a built-in one is also an example of the format. Three kinds:
+ * - fault drills (these five): a load and a fault pattern, for any seed;
+ * - narrated lessons (library/): a fixed seed, a guided walkthrough and expected outcomes;
+ * - bug demos (library/bugs.ts, and Figure 8's): a teaching bug switch on, and the violation
+ *   the run must show.
  */
 const BUILTIN_DATA: readonly unknown[] = [
   {
@@ -53,11 +62,25 @@ const BUILTIN_DATA: readonly unknown[] = [
   },
 ]
 
-export const BUILTIN_SCENARIOS: readonly Scenario[] = BUILTIN_DATA.map((data) =>
-  parseScenario(data),
-)
+export const BUILTIN_SCENARIOS: readonly Scenario[] = [
+  ...BUILTIN_DATA,
+  ...ELECTION_LESSONS,
+  ...REPLICATION_LESSONS,
+  ...SAFETY_LESSONS,
+  ...FAULT_LESSONS,
+  ...BUG_DEMOS,
+].map((data) => parseScenario(data))
 
 export const DEFAULT_SCENARIO = 'steady'
+
+/** What a scenario is for: a bug demo turns a bug switch on; a lesson is narrated; a drill is
+ * a load and a fault pattern. */
+export type ScenarioKind = 'lesson' | 'bug demo' | 'drill'
+
+export function scenarioKind(scenario: Scenario): ScenarioKind {
+  if ((scenario.config?.bugs ?? []).length > 0) return 'bug demo'
+  return (scenario.narration ?? []).length > 0 ? 'lesson' : 'drill'
+}
 
 export function builtinScenarioNames(): string[] {
   return BUILTIN_SCENARIOS.map((scenario) => scenario.name)

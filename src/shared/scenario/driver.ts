@@ -59,20 +59,45 @@ export class ScenarioDriver {
     return this.cluster.now >= this.settings.duration
   }
 
-  /** Run to virtual time `t` (at most the duration), applying every step and submit due by then. */
-  advanceTo(t: number): void {
+  /**
+   * Run to virtual time `t` (at most the duration), applying every step and submit due by then.
+   *
+   * With `stop`, the run goes one event at a time and asks `stop` after every event and every
+   * applied step; it halts at the first moment `stop` says true and returns true (the clock is
+   * then at that event's time, and the rest of the instant runs on the next call). Stopping
+   * never changes the run: the same events happen in the same order as without it.
+   */
+  advanceTo(t: number, stop?: () => boolean): boolean {
     const until = Math.min(t, this.settings.duration)
     for (;;) {
       const step = this.nextStep()
       const stepAt = step === undefined ? Infinity : step.at
       const submitAt = this.workload.next < this.settings.duration ? this.workload.next : Infinity
       const next = Math.min(stepAt, submitAt)
+      if (stop !== undefined && this.runEvents(Math.min(next, until), stop)) return true
       if (next > until) break
       this.cluster.runUntil(next)
       if (step !== undefined && stepAt <= submitAt) this.runStep(step)
       else this.cluster.apply({ type: 'submit', command: this.workload.take(), node: 'leader' })
+      if (stop?.() === true) return true
     }
     this.cluster.runUntil(until)
+    return false
+  }
+
+  /** The node an earlier step labelled `label` (without the @), if any yet. */
+  labelled(label: string): NodeId | undefined {
+    return this.labels.get(label)
+  }
+
+  /** Events due at or before `horizon`, one at a time, until `stop` says true. */
+  private runEvents(horizon: number, stop: () => boolean): boolean {
+    for (;;) {
+      const at = this.cluster.nextEventTime()
+      if (at === null || at > horizon) return false
+      this.cluster.step()
+      if (stop()) return true
+    }
   }
 
   private nextStep(): Pending | undefined {
@@ -90,6 +115,11 @@ export class ScenarioDriver {
     // Schedule the next occurrence first, so a skipped step still repeats.
     const last = Math.min(step.until ?? Infinity, this.settings.duration)
     pending.at = step.every !== undefined && now + step.every <= last ? now + step.every : Infinity
+    if (step.action === 'set-rate') {
+      // Not a cluster action: the workload's submits are the inputs the trace records.
+      this.workload.setRate(step.rate, now)
+      return
+    }
     const resolved = this.resolve(step)
     if (typeof resolved === 'string') {
       this.skipped.push({ t: now, step: pending.step, reason: resolved })
@@ -102,7 +132,9 @@ export class ScenarioDriver {
   }
 
   /** The concrete action a step stands for now, or why there is none. */
-  private resolve(step: ScenarioStep): { action: ClusterAction; node?: NodeId } | string {
+  private resolve(
+    step: Exclude<ScenarioStep, { action: 'set-rate' }>,
+  ): { action: ClusterAction; node?: NodeId } | string {
     switch (step.action) {
       case 'heal':
         return { action: { type: 'heal' } }
@@ -122,12 +154,21 @@ export class ScenarioDriver {
           ? node
           : { action: { type: 'drift', node, rate: step.rate }, node }
       }
-      case 'cut': {
+      case 'cut':
+      case 'set-link': {
         const from = this.pick(step.from, () => true)
         if (typeof from === 'string') return from
         const to = this.pick(step.to, (id) => id !== from)
         if (typeof to === 'string') return to
-        return { action: { type: 'cut', from, to } }
+        return step.action === 'cut'
+          ? { action: { type: 'cut', from, to } }
+          : { action: { type: 'set-link', from, to, link: step.link } }
+      }
+      case 'set-election-timer': {
+        const node = this.pick(step.node, (id) => this.cluster.status(id) === 'up')
+        return typeof node === 'string'
+          ? node
+          : { action: { type: 'set-election-timer', node, delay: step.delay }, node }
       }
       case 'partition':
         return this.resolvePartition(step.groups)

@@ -10,17 +10,28 @@ import { SimRandom } from '../sim/random'
  */
 export class ClientWorkload {
   private readonly random: SimRandom
-  private readonly meanGap: number
+  private meanGap: number
   private nextTime: number
   private issued = 0
+  private rateValue: number
 
-  constructor(
-    seed: number,
-    readonly rate: number,
-  ) {
+  constructor(seed: number, rate: number) {
     this.random = new SimRandom(seed, 'workload')
+    this.rateValue = rate
     this.meanGap = rate > 0 ? 1000 / rate : Infinity
     this.nextTime = this.gap()
+  }
+
+  get rate(): number {
+    return this.rateValue
+  }
+
+  /** From virtual time `now` on, `rate` commands per second (0 stops the workload). The next
+   * submit is one fresh gap after `now`; commands keep counting from where they were. */
+  setRate(rate: number, now: number): void {
+    this.rateValue = rate
+    this.meanGap = rate > 0 ? 1000 / rate : Infinity
+    this.nextTime = now + this.gap()
   }
 
   /** Virtual time of the next submit; Infinity when the rate is 0. */

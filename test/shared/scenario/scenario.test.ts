@@ -39,21 +39,36 @@ describe('scenario format', () => {
   })
 
   it.each([
-    [{ ...base, extra: 1 }, /scenario: Unrecognized key/],
-    [{ ...base, name: 'Bad Name' }, /name: a name is lower-case words/],
-    [{ ...base, defaults: { ...base.defaults, nodes: 16 } }, /defaults\.nodes/],
-    [{ ...base, defaults: { ...base.defaults, network: 'lan' } }, /defaults\.network/],
-    [withScript([{ at: 1, action: 'explode', node: 1 }]), /script\.0\.action/],
-    [withScript([{ at: -1, action: 'heal' }]), /script\.0\.at/],
-    [withScript([{ at: 1, action: 'crash', node: 'boss' }]), /script\.0\.node/],
-    [withScript([{ at: 1, action: 'crash', node: 1, colour: 'red' }]), /script\.0/],
-    [withScript([{ at: 1, every: 0, action: 'heal' }]), /script\.0\.every/],
-    [withScript([{ at: 1, until: 5, action: 'heal' }]), /only a repeating step/],
+    [{ ...base, extra: 1 }, /^scenario\.extra: unknown field \(check its spelling\)$/],
+    [{ ...base, name: 'Bad Name' }, /^scenario\.name: a name is lower-case words/],
+    [
+      { ...base, defaults: { ...base.defaults, nodes: 16 } },
+      /^scenario\.defaults\.nodes: must be at most 15$/,
+    ],
+    [{ ...base, defaults: { ...base.defaults, network: 'lan' } }, /^scenario\.defaults\.network: /],
+    [withScript([{ at: 1, action: 'explode', node: 1 }]), /^scenario\.script\[0\]\.action: /],
+    [withScript([{ at: -1, action: 'heal' }]), /^scenario\.script\[0\]\.at: must be at least 0$/],
+    [withScript([{ at: 1, action: 'crash', node: 'boss' }]), /^scenario\.script\[0\]\.node: /],
+    [
+      withScript([{ at: 1, action: 'crash', node: 1, colour: 'red' }]),
+      /^scenario\.script\[0\]\.colour: unknown field/,
+    ],
+    [
+      withScript([{ at: 1, every: 0, action: 'heal' }]),
+      /^scenario\.script\[0\]\.every: must be at least 1$/,
+    ],
+    [
+      withScript([{ at: 1, until: 5, action: 'heal' }]),
+      /^scenario\.script\[0\]\.until: only a repeating step/,
+    ],
     [withScript([{ at: 9, every: 1, until: 5, action: 'heal' }]), /5 is before at \(9\)/],
-    [withScript([{ at: 1, action: 'restart', node: '@ghost' }]), /no step names a node "ghost"/],
+    [
+      withScript([{ at: 1, action: 'restart', node: '@ghost' }]),
+      /^scenario\.script\[0\]: no script step names a node "ghost"/,
+    ],
     [
       withScript([{ at: 1, action: 'partition', groups: [['rest'], ['rest']] }]),
-      /"rest" may appear once/,
+      /^scenario\.script\[0\]\.groups: "rest" may appear once/,
     ],
   ])('rejects a bad scenario with a message naming the problem (%#)', (input, message) => {
     expect(() => parseScenario(input)).toThrow(ScenarioError)
@@ -64,19 +79,35 @@ describe('scenario format', () => {
     const scenario = parseScenario(withScript([{ at: 1, action: 'crash', node: 5 }]))
     expect(() => checkScenarioFits(scenario, 5)).not.toThrow()
     expect(() => checkScenarioFits(scenario, 3)).toThrow(
-      'scenario "my-scenario": script.0 names node 5, but the cluster has 3 nodes',
+      'scenario "my-scenario": script[0] names node 5, but the cluster has 3 nodes',
     )
   })
 })
 
 describe('built-in scenarios', () => {
-  it('include the default and the classic failure drills, each valid and with a description', () => {
+  it('include the fault drills, the narrated lessons and one demo per bug switch, each valid', () => {
     expect(builtinScenarioNames()).toEqual([
       'steady',
       'leader-crash',
       'partition-heal',
       'churn',
       'unreliable',
+      'first-election',
+      'split-vote',
+      'leader-failover',
+      'log-replication',
+      'catch-up',
+      'stale-leader',
+      'figure-7',
+      'figure-8',
+      'bug-commit-old-term',
+      'lossy-network',
+      'clock-drift',
+      'bug-vote-without-log-check',
+      'bug-votedfor-not-persisted',
+      'bug-double-vote',
+      'bug-truncate-on-any-append',
+      'bug-no-step-down',
     ])
     expect(DEFAULT_SCENARIO).toBe('steady')
     for (const scenario of BUILTIN_SCENARIOS) {

@@ -1,0 +1,217 @@
+/**
+ * One demo per teaching bug switch (docs/bugs.md): each runs a short script with the switch on
+ * and expects the checker to report the rule it breaks and, where the run gets that far, the
+ * safety property that fails. `bug-commit-old-term` is Figure 8 and lives with it (safety.ts).
+ *
+ * Leaders are chosen with `timeout-now` at fixed instants, so the captions can name nodes.
+ */
+export const BUG_DEMOS: readonly unknown[] = [
+  {
+    name: 'bug-vote-without-log-check',
+    description:
+      'With the vote-without-log-check switch on, a server votes for a candidate whose log lacks a committed entry; that candidate becomes leader and overwrites the entry (§5.4.1).',
+    defaults: { nodes: 3, network: 'reliable', duration: 1_500, rate: 0 },
+    config: { seed: 1, bugs: ['vote-without-log-check'] },
+    script: [
+      { at: 0, action: 'timeout-now', node: 1 },
+      { at: 300, action: 'disconnect', node: 3 },
+      { at: 310, action: 'submit', command: 'x=1', node: 1 },
+      { at: 500, action: 'disconnect', node: 1 },
+      { at: 500, action: 'connect', node: 3 },
+      { at: 500, action: 'timeout-now', node: 3 },
+      { at: 600, action: 'submit', command: 'y=2', node: 3 },
+    ],
+    narration: [
+      {
+        title: 'Node 3 misses a commit',
+        caption:
+          'Node 1 leads. Node 3 is cut off at 0.3 s; x=1 then commits on nodes 1 and 2, a majority. Node 3’s log does not have it.',
+        until: { t: 450 },
+        highlight: {
+          nodes: [3],
+          log: [
+            { node: 1, from: 1 },
+            { node: 2, from: 1 },
+          ],
+        },
+      },
+      {
+        title: 'A vote without the log check',
+        caption:
+          'At 0.5 s node 1 is cut off, node 3 comes back and stands for election. Node 2 should refuse: node 3’s log is less up to date than its own (§5.4.1). With the bug it votes yes, and node 3 becomes leader without the committed entry.',
+        until: { finding: 'leader-completeness' },
+        highlight: { nodes: [2, 3], messages: ['RequestVote', 'RequestVoteReply'] },
+        expect: [{ finding: 'vote-log-check' }],
+      },
+      {
+        title: 'A committed entry is overwritten',
+        caption:
+          'A client writes y=2 to node 3, which sends it to node 2 at index 1. Node 2 deletes its committed, applied x=1 to take it: committed data is lost.',
+        until: { finding: 'commit-durability' },
+        highlight: { nodes: [2], log: [{ node: 2, from: 1 }] },
+      },
+    ],
+    expect: [
+      { finding: 'vote-log-check' },
+      { finding: 'leader-completeness' },
+      { finding: 'commit-durability' },
+      { finding: 'state-machine-safety' },
+    ],
+  },
+  {
+    name: 'bug-votedfor-not-persisted',
+    description:
+      'With the votedfor-not-persisted switch on, a server that restarts forgets whom it voted for and votes again in the same term: two leaders of term 1 (§5.2, Figure 2).',
+    defaults: { nodes: 3, network: 'reliable', duration: 800, rate: 0 },
+    config: { seed: 1, bugs: ['votedfor-not-persisted'] },
+    script: [
+      { at: 10, action: 'partition', groups: [[1, 2], [3]] },
+      { at: 10, action: 'timeout-now', node: 1 },
+      { at: 40, action: 'crash', node: 2 },
+      { at: 40, action: 'restart', node: 2 },
+      { at: 40, action: 'partition', groups: [[2, 3], [1]] },
+      { at: 40, action: 'timeout-now', node: 3 },
+    ],
+    narration: [
+      {
+        title: 'Node 2 votes for node 1',
+        caption:
+          'Nodes 1 and 2 are together, node 3 alone. Node 1 starts an election in term 1 and node 2 votes for it: node 1 leads term 1.',
+        until: { leaderElected: true },
+        highlight: { nodes: [1, 2], messages: ['RequestVote', 'RequestVoteReply'] },
+      },
+      {
+        title: 'Node 2 restarts and forgets',
+        caption:
+          'At 40 ms node 2 crashes and restarts, now on node 3’s side. With the bug it recovers its term and log but not its vote. Node 3 asks for a vote in term 1, and node 2 gives it a second time.',
+        until: { finding: 'one-vote-per-term' },
+        highlight: { nodes: [2, 3], messages: ['RequestVote', 'RequestVoteReply'] },
+      },
+      {
+        title: 'Two leaders in one term',
+        caption:
+          'Node 3 has two votes of three, so it leads term 1 too. Election Safety is broken: each leader believes it alone decides what term 1’s entries are.',
+        until: { finding: 'election-safety' },
+        highlight: { nodes: [1, 3] },
+      },
+    ],
+    expect: [{ finding: 'one-vote-per-term' }, { finding: 'election-safety' }],
+  },
+  {
+    name: 'bug-double-vote',
+    description:
+      'With the double-vote switch on, a server votes for a second candidate in a term it already voted in: two leaders of term 1 (§5.2).',
+    defaults: { nodes: 3, network: 'reliable', duration: 800, rate: 0 },
+    config: { seed: 1, bugs: ['double-vote'] },
+    script: [
+      { at: 10, action: 'partition', groups: [[1, 2], [3]] },
+      { at: 10, action: 'timeout-now', node: 1 },
+      { at: 40, action: 'partition', groups: [[2, 3], [1]] },
+      { at: 40, action: 'timeout-now', node: 3 },
+    ],
+    narration: [
+      {
+        title: 'Node 2 votes for node 1',
+        caption:
+          'Nodes 1 and 2 are together, node 3 alone. Node 1 starts an election in term 1 and node 2 votes for it: node 1 leads term 1.',
+        until: { leaderElected: true },
+        highlight: { nodes: [1, 2], messages: ['RequestVote', 'RequestVoteReply'] },
+      },
+      {
+        title: 'A second vote in the same term',
+        caption:
+          'At 40 ms the partition moves node 2 to node 3’s side, and node 3 asks for a vote in term 1. Node 2 already voted in term 1 and must refuse; with the bug it votes again.',
+        until: { finding: 'one-vote-per-term' },
+        highlight: { nodes: [2, 3], messages: ['RequestVote', 'RequestVoteReply'] },
+      },
+      {
+        title: 'Two leaders in one term',
+        caption:
+          'Node 3 now has a majority too and leads term 1 beside node 1. Election Safety, the property every other guarantee builds on, is broken.',
+        until: { finding: 'election-safety' },
+        highlight: { nodes: [1, 3] },
+      },
+    ],
+    expect: [{ finding: 'one-vote-per-term' }, { finding: 'election-safety' }],
+  },
+  {
+    name: 'bug-truncate-on-any-append',
+    description:
+      'With the truncate-on-any-append switch on, a follower deletes matching entries when a late AppendEntries arrives; under a stream of writes it drops entries it already acknowledged (Figure 2, AppendEntries step 3).',
+    defaults: { nodes: 3, network: 'reliable', duration: 1_500, rate: 150 },
+    config: { seed: 1, bugs: ['truncate-on-any-append'] },
+    script: [{ at: 1_000, action: 'set-rate', rate: 0 }],
+    narration: [
+      {
+        title: 'A busy leader',
+        caption:
+          'A leader receives about 150 commands a second and sends them as they come, while its heartbeats carry older positions of the log. Requests cross on the network.',
+        until: { committed: 5 },
+        highlight: { nodes: ['leader'], messages: ['AppendEntries'] },
+      },
+      {
+        title: 'A late request deletes good entries',
+        caption:
+          'A follower received an AppendEntries whose entries it already has. It should keep them (it deletes only on a conflict); with the bug it deletes everything after prevLogIndex, entries it already told the leader it stored.',
+        until: { finding: 'conflict-only-truncation' },
+        highlight: { messages: ['AppendEntries', 'AppendEntriesReply'] },
+        expect: [{ finding: 'conflict-only-truncation' }],
+      },
+      {
+        title: 'Committed entries deleted',
+        caption:
+          'It keeps happening as requests cross. Sooner or later a follower deletes entries it had already learned were committed: committed data is gone from its log, although the leader counted its acknowledgement.',
+        until: { finding: 'commit-durability' },
+        highlight: { messages: ['AppendEntries', 'AppendEntriesReply'] },
+        expect: [{ finding: 'commit-durability' }],
+      },
+    ],
+    expect: [{ finding: 'conflict-only-truncation' }, { finding: 'commit-durability' }],
+  },
+  {
+    name: 'bug-no-step-down',
+    description:
+      'With the no-step-down switch on, a leader ignores the higher term in replies and stays a stale leader, accepting writes it can never commit; safety holds, progress does not (Figure 2, rules for all servers).',
+    defaults: { nodes: 3, network: 'reliable', duration: 2_500, rate: 0 },
+    config: { seed: 1, bugs: ['no-step-down'] },
+    script: [
+      { at: 0, action: 'timeout-now', node: 1 },
+      { at: 500, action: 'disconnect', node: 1 },
+      { at: 1_500, action: 'connect', node: 1 },
+      { at: 1_500, action: 'cut', from: 'leader', to: 1 },
+      { at: 1_600, action: 'submit', command: 'x=1', node: 1 },
+      { at: 2_000, action: 'heal' },
+    ],
+    narration: [
+      {
+        title: 'Node 1 leads term 1',
+        caption: 'The script starts an election on node 1, which leads term 1.',
+        until: { leaderElected: true },
+        highlight: { nodes: [1] },
+      },
+      {
+        title: 'A new leader while node 1 is away',
+        caption:
+          'Node 1 is cut off at 0.5 s; nodes 2 and 3 elect a leader in a later term. Node 1 still thinks it leads term 1.',
+        until: { leaderElected: true },
+        highlight: { nodes: [1, 'leader'] },
+      },
+      {
+        title: 'The higher term arrives in replies',
+        caption:
+          'At 1.5 s node 1 is reconnected, except that the new leader’s messages to it are still cut. The other follower answers node 1’s heartbeats with the higher term; correct Raft steps down at once, but with the bug node 1 ignores a higher term in a reply.',
+        until: { finding: 'term-adoption' },
+        highlight: { nodes: [1], messages: ['AppendEntries', 'AppendEntriesReply'] },
+        expect: [{ finding: 'term-adoption' }],
+      },
+      {
+        title: 'A stale leader accepts a write',
+        caption:
+          'A client writes x=1 to node 1, which accepts it as leader of term 1. It can never commit: no server accepts entries from a stale term. Safety holds; the client just waits. This is a liveness bug.',
+        until: { t: 2_000 },
+        highlight: { nodes: [1], log: [{ node: 1, from: 1 }] },
+      },
+    ],
+    expect: [{ finding: 'term-adoption' }],
+  },
+]
