@@ -3,10 +3,13 @@ import { createApp } from 'vue'
 import LabApp from './LabApp.vue'
 import { connectLabApi } from './api/connect'
 import { useSessionStore } from './stores/session'
+import { useThemeStore } from './stores/theme'
 import { useUiStore } from './stores/ui'
 import './styles.css'
 
 const pinia = createPinia()
+// The theme first, so the first paint is already in the right colours.
+useThemeStore(pinia)
 createApp(LabApp).use(pinia).mount('#app')
 
 const session = useSessionStore(pinia)

@@ -2,7 +2,7 @@ import type { InFlightMessage, PendingTimer } from '../../../shared/api/batch'
 import type { LogEntry, NodeId } from '../../../shared/raft/types'
 import type { ClusterStats, SimNodeState } from '../../../shared/sim/cluster'
 import type { ClusterConfig } from '../../../shared/sim/config'
-import type { ClusterEvent } from '../../../shared/sim/events'
+import type { ClusterEvent, Finding } from '../../../shared/sim/events'
 import type { NetworkFaults } from '../../../shared/sim/network'
 
 /**
@@ -37,6 +37,12 @@ export interface Frame {
    * replayed frames take them from the playback state (PlaybackNodeState.log).
    */
   readonly logs: ReadonlyMap<NodeId, readonly LogEntry[]>
+  /**
+   * Every checker finding of the session at or before `t`, oldest first (the checker reports
+   * each break once; see src/shared/check). Replayed frames take them from the trace's
+   * 'finding' events.
+   */
+  readonly findings: readonly Finding[]
 }
 
 /** Whether an event is a milestone (see Frame.milestones). */

@@ -1,13 +1,15 @@
 import { applyLogPatch, type LabBatch } from '../../../shared/api/batch'
 import type { LogEntry, NodeId } from '../../../shared/raft/types'
 import type { ClusterConfig } from '../../../shared/sim/config'
-import type { ClusterEvent } from '../../../shared/sim/events'
+import type { ClusterEvent, Finding } from '../../../shared/sim/events'
 import { isMilestone, type Frame } from './frame'
 
 /** How many recent events a live frame carries. */
 export const RECENT_EVENTS = 400
 /** How many recent milestones a live frame carries. */
 export const RECENT_MILESTONES = 200
+/** Most findings a live frame keeps (the checker itself stops at 1000 safety findings). */
+export const MAX_FINDINGS = 5000
 
 /**
  * Live mode's memory between batches: the recent events and when each node's election timer
@@ -22,6 +24,7 @@ export class LiveFrames {
   private deadlines = new Map<NodeId, number | null>()
   private logs: ReadonlyMap<NodeId, readonly LogEntry[]> = new Map()
   private logsMissing = false
+  private findings: Finding[] = []
 
   get batch(): LabBatch | null {
     return this.latest
@@ -48,6 +51,7 @@ export class LiveFrames {
       this.armedAt = new Map()
       this.deadlines = new Map()
       this.logs = new Map()
+      this.findings = []
     }
     if (this.latest === null || this.latest.session !== batch.session) {
       // A session's first batch (and a snapshot) carries every log whole; a page that joins
@@ -60,6 +64,10 @@ export class LiveFrames {
     if (batch.events.length > 0) {
       const kept = this.recent.concat(batch.events)
       this.recent = kept.length > RECENT_EVENTS ? kept.slice(kept.length - RECENT_EVENTS) : kept
+      const found = findingsIn(batch.events)
+      if (found.length > 0 && this.findings.length < MAX_FINDINGS) {
+        this.findings = this.findings.concat(found.slice(0, MAX_FINDINGS - this.findings.length))
+      }
       const notable = batch.events.filter(isMilestone)
       if (notable.length > 0) {
         const all = this.milestones.concat(notable)
@@ -132,8 +140,15 @@ export class LiveFrames {
       stats: batch.stats,
       electionArmedAt: this.armedAt,
       logs: this.logs,
+      findings: this.findings,
     }
   }
+}
+
+function findingsIn(events: readonly ClusterEvent[]): Finding[] {
+  const found: Finding[] = []
+  for (const event of events) if (event.kind === 'finding') found.push(event.finding)
+  return found
 }
 
 function carriesWholeLogs(batch: LabBatch): boolean {

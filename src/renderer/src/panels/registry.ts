@@ -1,6 +1,7 @@
 import type { Component } from 'vue'
 import type { PanelName } from '../../../shared/api/shell'
 import EventFeed from '../components/EventFeed.vue'
+import LogsView from '../components/LogsView.vue'
 
 /**
  * Where each view of the lab lives. A panel component takes one prop, `frame` (the frame at
@@ -19,7 +20,7 @@ export interface PanelEntry {
 
 export const PANEL_REGISTRY: Record<PanelName, PanelEntry> = {
   timeline: { title: 'Timeline', placement: 'bottom', component: null },
-  logs: { title: 'Logs', placement: 'bottom', component: null },
+  logs: { title: 'Logs', placement: 'bottom', component: LogsView },
   events: { title: 'Events', placement: 'side', component: EventFeed },
   faults: { title: 'Faults', placement: 'side', component: null },
   client: { title: 'Client', placement: 'side', component: null },

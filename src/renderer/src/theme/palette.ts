@@ -24,7 +24,7 @@ export function termColor(term: number): string {
 
 /** Text colour readable on top of termColor(term). */
 export function termTextColor(term: number): string {
-  if (term <= 0) return '#1c2230'
+  if (term <= 0) return 'var(--text, #1c2230)'
   const dark = new Set(['#0072B2', '#009E73', '#D55E00', '#CC79A7'])
   return dark.has(OKABE_ITO[(term - 1) % OKABE_ITO.length]!) ? '#ffffff' : '#1c2230'
 }
