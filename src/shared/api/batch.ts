@@ -6,6 +6,7 @@ import type { LogEntry, NodeId } from '../raft/types'
 import type { ClusterStats, SimNodeState } from '../sim/cluster'
 import type { ClusterEvent } from '../sim/events'
 import type { NetworkFaults } from '../sim/network'
+import { linkConfigSchema, type LinkConfig } from '../sim/config'
 
 /** Playback speed is virtual time per wall-clock time: 0.05 means 1 s on screen shows 50 ms. */
 export const MIN_SPEED = 0.01
@@ -74,6 +75,16 @@ export function applyLogPatch(
   return log.slice(0, keep).concat(patch.entries)
 }
 
+/** How the links behave now: every link as `default`, except those set on their own. */
+export interface LinkSettings {
+  readonly default: LinkConfig
+  readonly overrides: readonly {
+    readonly from: NodeId
+    readonly to: NodeId
+    readonly link: LinkConfig
+  }[]
+}
+
 /**
  * What the host pushes to the UI, at most MAX_BATCHES_PER_SECOND times a second: the events
  * since the previous batch, and the state the views draw now (nodes, messages in flight,
@@ -100,6 +111,8 @@ export interface LabBatch {
   readonly stats: ClusterStats
   /** Client traffic: the latest operations, counts, latency, the workload (live sessions). */
   readonly clients?: ClientsView
+  /** Link latency, loss and duplication (live sessions; the fault panel's link table). */
+  readonly links?: LinkSettings
   /**
    * The node logs' changes since the previous batch, one patch per node whose log changed
    * (each from the lowest index that changed). A session's first batch and a snapshot carry
@@ -249,6 +262,13 @@ export const labBatchSchema = z
     faults: networkFaultsSchema,
     stats: clusterStatsSchema,
     clients: clientsViewSchema.optional(),
+    links: z
+      .object({
+        default: linkConfigSchema,
+        overrides: z.array(z.object({ from: nodeId, to: nodeId, link: linkConfigSchema }).strict()),
+      })
+      .strict()
+      .optional() satisfies z.ZodType<LinkSettings | undefined>,
     logs: z.array(logPatchSchema),
   })
   .strict() satisfies z.ZodType<LabBatch>

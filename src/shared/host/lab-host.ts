@@ -444,6 +444,10 @@ export class LabHost {
       faults: cluster.faults(),
       stats: cluster.stats,
       clients: this.current.clients.view(),
+      links: {
+        default: cluster.network.defaultLinkConfig,
+        overrides: cluster.network.linkOverridesList(),
+      },
       logs,
     }
   }

@@ -42,6 +42,11 @@ export class Network {
     return this.linkOverrides.get(linkKey(from, to)) ?? this.defaultLink
   }
 
+  /** How a link behaves unless it was set on its own. */
+  get defaultLinkConfig(): LinkConfig {
+    return this.defaultLink
+  }
+
   /** Set how every link behaves, clearing per-link overrides. */
   setDefaultLink(link: LinkConfig): void {
     this.defaultLink = link

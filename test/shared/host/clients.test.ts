@@ -227,3 +227,15 @@ describe('LabHost.applyAll', () => {
     ).toThrow(/already crashed \(the 1 actions before it were applied\)/)
   })
 })
+
+describe('LabHost batches for the fault panel', () => {
+  it('carry the default link settings and each link set on its own', () => {
+    const { host } = hostWithLeader()
+    host.apply({ type: 'set-link', from: 1, to: 2, link: { loss: 0.5 } })
+    const links = host.snapshot().batch.links!
+    expect(links.default.loss).toBe(0)
+    expect(links.overrides).toEqual([{ from: 1, to: 2, link: { ...links.default, loss: 0.5 } }])
+    host.apply({ type: 'set-network', network: 'chaos' })
+    expect(host.snapshot().batch.links).toMatchObject({ default: { loss: 0.2 }, overrides: [] })
+  })
+})

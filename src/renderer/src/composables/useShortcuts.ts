@@ -1,4 +1,5 @@
 import { onBeforeUnmount, onMounted } from 'vue'
+import { useControlsStore } from '../stores/controls'
 import { useSessionStore } from '../stores/session'
 import { useUiStore } from '../stores/ui'
 
@@ -14,9 +15,21 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['ArrowRight'], label: '→', description: 'Step one event (pauses)' },
   { keys: ['+', '='], label: '+', description: 'Faster' },
   { keys: ['-', '_'], label: '−', description: 'Slower' },
+  { keys: ['c', 'C'], label: 'C', description: 'Send a client command to the leader' },
   { keys: ['k', 'K'], label: 'K', description: 'Crash the leader' },
   { keys: ['r', 'R'], label: 'R', description: 'Restart crashed nodes' },
-  { keys: ['h', 'H'], label: 'H', description: 'Heal the network' },
+  { keys: ['p', 'P'], label: 'P', description: 'Isolate the leader (partition it off)' },
+  {
+    keys: ['h', 'H'],
+    label: 'H',
+    description: 'Heal everything: network, links, paused and crashed nodes, clocks',
+  },
+  { keys: ['t', 'T'], label: 'T', description: 'Spread election timers (one clear winner)' },
+  {
+    keys: ['a', 'A'],
+    label: 'A',
+    description: 'Align election timers (a split vote, once there is no leader)',
+  },
   { keys: ['n', 'N'], label: 'N', description: 'New cluster…' },
   { keys: ['?'], label: '?', description: 'Show keyboard shortcuts' },
 ]
@@ -35,14 +48,19 @@ function typingInto(target: EventTarget | null): boolean {
 export function useShortcuts(): void {
   const session = useSessionStore()
   const ui = useUiStore()
+  const controls = useControlsStore()
   const actions: Record<string, () => unknown> = {
     ' ': () => session.togglePlay(),
     ArrowRight: () => session.step(),
     '+': () => session.faster(),
     '-': () => session.slower(),
+    c: () => controls.submitCommand('leader'),
     k: () => session.crashLeader(),
     r: () => session.restartCrashed(),
-    h: () => session.heal(),
+    p: () => controls.isolateLeader(),
+    h: () => controls.healAll(),
+    t: () => controls.spreadTimers(),
+    a: () => controls.alignTimers(),
     n: () => (ui.newClusterOpen = true),
     '?': () => (ui.shortcutsOpen = true),
   }

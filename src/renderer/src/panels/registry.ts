@@ -1,6 +1,8 @@
 import type { Component } from 'vue'
 import type { PanelName } from '../../../shared/api/shell'
+import ClientPanel from '../components/ClientPanel.vue'
 import EventFeed from '../components/EventFeed.vue'
+import FaultPanel from '../components/FaultPanel.vue'
 import LogsView from '../components/LogsView.vue'
 
 /**
@@ -22,8 +24,8 @@ export const PANEL_REGISTRY: Record<PanelName, PanelEntry> = {
   timeline: { title: 'Timeline', placement: 'bottom', component: null },
   logs: { title: 'Logs', placement: 'bottom', component: LogsView },
   events: { title: 'Events', placement: 'side', component: EventFeed },
-  faults: { title: 'Faults', placement: 'side', component: null },
-  client: { title: 'Client', placement: 'side', component: null },
+  faults: { title: 'Faults', placement: 'side', component: FaultPanel },
+  client: { title: 'Client', placement: 'side', component: ClientPanel },
   inspector: { title: 'Inspector', placement: 'side', component: null },
   checker: { title: 'Checker', placement: 'side', component: null },
 }

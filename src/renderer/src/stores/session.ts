@@ -3,6 +3,7 @@ import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { ApiReply, ApiRequest, LabApi } from '../../../shared/api/api'
 import type { ApiResult } from '../../../shared/api/result'
 import { DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, type LabBatch } from '../../../shared/api/batch'
+import type { ClientRequest, WorkloadSettings } from '../../../shared/api/clients'
 import type { SessionInfo } from '../../../shared/api/commands'
 import type { ApiCommandName } from '../../../shared/api/names'
 import type { ClusterAction } from '../../../shared/sim/actions'
@@ -143,6 +144,11 @@ export const useSessionStore = defineStore('session', () => {
     return next === undefined ? null : setSpeed(next)
   }
   const apply = (action: ClusterAction) => call('apply', { action })
+  /** Actions at one instant, in order (a preset, heal all); nothing sent when there are none. */
+  const applyAll = (actions: readonly ClusterAction[]) =>
+    actions.length === 0 ? Promise.resolve(null) : call('applyAll', { actions: [...actions] })
+  const clientRequest = (request: ClientRequest) => call('clientRequest', { request })
+  const setWorkload = (workload: WorkloadSettings | null) => call('setWorkload', { workload })
 
   async function newCluster(config: ClusterConfigInput, running = true): Promise<boolean> {
     const created = await call('createSession', { config, running })
@@ -207,6 +213,9 @@ export const useSessionStore = defineStore('session', () => {
     faster,
     slower,
     apply,
+    applyAll,
+    clientRequest,
+    setWorkload,
     newCluster,
     reset,
     crashLeader,
