@@ -81,16 +81,21 @@ export function logRows(frame: Frame): LogRow[] {
  * in term from the leader's entry there, or that lies past the leader's log with a term other
  * than the leader's (the leader will write its own entries there). Null when the follower's
  * log is a prefix of what the leader will send.
+ *
+ * By Log Matching (§5.3), logs that agree on the term at an index agree on everything before
+ * it, so the search walks back from the end of the shorter log to the last index where the terms
+ * agree, and forward from there: it costs the length of the disputed stretch, not of the logs.
  */
 export function conflictStart(
   follower: readonly LogEntry[],
   leader: readonly LogEntry[],
   leaderTerm: number,
 ): number | null {
-  for (let i = 0; i < follower.length; i++) {
-    const mine = follower[i]!.term
+  let agreed = Math.min(follower.length, leader.length)
+  while (agreed > 0 && follower[agreed - 1]!.term !== leader[agreed - 1]!.term) agreed--
+  for (let i = agreed; i < follower.length; i++) {
     const theirs = i < leader.length ? leader[i]!.term : leaderTerm
-    if (mine !== theirs) return i + 1
+    if (follower[i]!.term !== theirs) return i + 1
   }
   return null
 }
