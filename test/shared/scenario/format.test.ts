@@ -20,7 +20,7 @@ const base = {
   script: [{ at: 100, action: 'crash', node: 'leader', as: 'old' }],
 }
 
-function withNarration(narration: unknown[]): unknown {
+function withNarration(narration: unknown[]): Record<string, unknown> {
   return { ...base, narration }
 }
 

@@ -5,6 +5,46 @@
  *
  * Leaders are chosen with `timeout-now` at fixed instants, so the captions can name nodes.
  */
+/**
+ * Node 2 votes for node 1 in term 1; then, on node 3's side of a moved partition (and, with
+ * `restartVoter`, just restarted), it is asked for its vote in term 1 again. The two demos of
+ * a second vote in one term differ only in why node 2 votes again.
+ */
+function secondVote(restartVoter: boolean, secondVoteStep: unknown, twoLeadersCaption: string) {
+  return {
+    defaults: { nodes: 3, network: 'reliable', duration: 800, rate: 0 },
+    script: [
+      { at: 10, action: 'partition', groups: [[1, 2], [3]] },
+      { at: 10, action: 'timeout-now', node: 1 },
+      ...(restartVoter
+        ? [
+            { at: 40, action: 'crash', node: 2 },
+            { at: 40, action: 'restart', node: 2 },
+          ]
+        : []),
+      { at: 40, action: 'partition', groups: [[2, 3], [1]] },
+      { at: 40, action: 'timeout-now', node: 3 },
+    ],
+    narration: [
+      {
+        title: 'Node 2 votes for node 1',
+        caption:
+          'Nodes 1 and 2 are together, node 3 alone. Node 1 starts an election in term 1 and node 2 votes for it: node 1 leads term 1.',
+        until: { leaderElected: true },
+        highlight: { nodes: [1, 2], messages: ['RequestVote', 'RequestVoteReply'] },
+      },
+      secondVoteStep,
+      {
+        title: 'Two leaders in one term',
+        caption: twoLeadersCaption,
+        until: { finding: 'election-safety' },
+        highlight: { nodes: [1, 3] },
+      },
+    ],
+    expect: [{ finding: 'one-vote-per-term' }, { finding: 'election-safety' }],
+  }
+}
+
 export const BUG_DEMOS: readonly unknown[] = [
   {
     name: 'bug-vote-without-log-check',
@@ -62,24 +102,9 @@ export const BUG_DEMOS: readonly unknown[] = [
     name: 'bug-votedfor-not-persisted',
     description:
       'With the votedfor-not-persisted switch on, a server that restarts forgets whom it voted for and votes again in the same term: two leaders of term 1 (§5.2, Figure 2).',
-    defaults: { nodes: 3, network: 'reliable', duration: 800, rate: 0 },
     config: { seed: 1, bugs: ['votedfor-not-persisted'] },
-    script: [
-      { at: 10, action: 'partition', groups: [[1, 2], [3]] },
-      { at: 10, action: 'timeout-now', node: 1 },
-      { at: 40, action: 'crash', node: 2 },
-      { at: 40, action: 'restart', node: 2 },
-      { at: 40, action: 'partition', groups: [[2, 3], [1]] },
-      { at: 40, action: 'timeout-now', node: 3 },
-    ],
-    narration: [
-      {
-        title: 'Node 2 votes for node 1',
-        caption:
-          'Nodes 1 and 2 are together, node 3 alone. Node 1 starts an election in term 1 and node 2 votes for it: node 1 leads term 1.',
-        until: { leaderElected: true },
-        highlight: { nodes: [1, 2], messages: ['RequestVote', 'RequestVoteReply'] },
-      },
+    ...secondVote(
+      true,
       {
         title: 'Node 2 restarts and forgets',
         caption:
@@ -87,36 +112,16 @@ export const BUG_DEMOS: readonly unknown[] = [
         until: { finding: 'one-vote-per-term' },
         highlight: { nodes: [2, 3], messages: ['RequestVote', 'RequestVoteReply'] },
       },
-      {
-        title: 'Two leaders in one term',
-        caption:
-          'Node 3 has two votes of three, so it leads term 1 too. Election Safety is broken: each leader believes it alone decides what term 1’s entries are.',
-        until: { finding: 'election-safety' },
-        highlight: { nodes: [1, 3] },
-      },
-    ],
-    expect: [{ finding: 'one-vote-per-term' }, { finding: 'election-safety' }],
+      'Node 3 has two votes of three, so it leads term 1 too. Election Safety is broken: each leader believes it alone decides what term 1’s entries are.',
+    ),
   },
   {
     name: 'bug-double-vote',
     description:
       'With the double-vote switch on, a server votes for a second candidate in a term it already voted in: two leaders of term 1 (§5.2).',
-    defaults: { nodes: 3, network: 'reliable', duration: 800, rate: 0 },
     config: { seed: 1, bugs: ['double-vote'] },
-    script: [
-      { at: 10, action: 'partition', groups: [[1, 2], [3]] },
-      { at: 10, action: 'timeout-now', node: 1 },
-      { at: 40, action: 'partition', groups: [[2, 3], [1]] },
-      { at: 40, action: 'timeout-now', node: 3 },
-    ],
-    narration: [
-      {
-        title: 'Node 2 votes for node 1',
-        caption:
-          'Nodes 1 and 2 are together, node 3 alone. Node 1 starts an election in term 1 and node 2 votes for it: node 1 leads term 1.',
-        until: { leaderElected: true },
-        highlight: { nodes: [1, 2], messages: ['RequestVote', 'RequestVoteReply'] },
-      },
+    ...secondVote(
+      false,
       {
         title: 'A second vote in the same term',
         caption:
@@ -124,15 +129,8 @@ export const BUG_DEMOS: readonly unknown[] = [
         until: { finding: 'one-vote-per-term' },
         highlight: { nodes: [2, 3], messages: ['RequestVote', 'RequestVoteReply'] },
       },
-      {
-        title: 'Two leaders in one term',
-        caption:
-          'Node 3 now has a majority too and leads term 1 beside node 1. Election Safety, the property every other guarantee builds on, is broken.',
-        until: { finding: 'election-safety' },
-        highlight: { nodes: [1, 3] },
-      },
-    ],
-    expect: [{ finding: 'one-vote-per-term' }, { finding: 'election-safety' }],
+      'Node 3 now has a majority too and leads term 1 beside node 1. Election Safety, the property every other guarantee builds on, is broken.',
+    ),
   },
   {
     name: 'bug-truncate-on-any-append',
