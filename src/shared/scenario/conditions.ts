@@ -229,6 +229,8 @@ export function parseExpectation(value: unknown, path: readonly (string | number
 
 /** A zod issue as one phrase a teacher can act on. */
 export function issueText(issue: z.core.$ZodIssue): string {
+  // A message a schema here wrote itself says it best; zod's own start "Invalid", "Too" …
+  if (!/^(Invalid|Too (small|big)|Unrecognized)/.test(issue.message)) return issue.message
   switch (issue.code) {
     case 'too_small':
       return `must be at least ${String(issue.minimum)}`

@@ -1,4 +1,5 @@
 import { isSafetyFinding, sameCommand } from '../check/findings'
+import type { RaftMessageType } from '../raft/messages'
 import type { NodeId } from '../raft/types'
 import type { Cluster } from '../sim/cluster'
 import {
@@ -44,7 +45,7 @@ export function resolveFocus(ref: FocusRef, view: ScenarioView): NodeId | null {
 /** A highlight with every node reference resolved to an id (unresolvable ones left out). */
 export interface ResolvedHighlight {
   readonly nodes: readonly NodeId[]
-  readonly messages: readonly string[]
+  readonly messages: readonly RaftMessageType[]
   readonly log: readonly { readonly node: NodeId; readonly from: number; readonly to: number }[]
 }
 

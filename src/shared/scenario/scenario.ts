@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { BUG_NAMES, type BugName } from '../raft/bugs'
+import type { RaftMessageType } from '../raft/messages'
 import type { Command, NodeId, RaftTiming } from '../raft/types'
 import {
   ConfigError,
@@ -269,7 +270,7 @@ const configSchema = z
 const highlightSchema = z
   .object({
     nodes: z.array(focusRefSchema).max(MAX_NODES).optional(),
-    messages: z.array(z.enum(MESSAGE_TYPES as [string, ...string[]])).optional(),
+    messages: z.array(z.enum(MESSAGE_TYPES as [RaftMessageType, ...RaftMessageType[]])).optional(),
     log: z
       .array(
         z

@@ -77,6 +77,20 @@ export interface NarrationReport {
   readonly checks: readonly ExpectationResult[]
 }
 
+/**
+ * Which narration step a position in the trace belongs to: the last step that began at or
+ * before `events` (a count of trace events, as in `RunMark.events`), or -1 before the first.
+ * A timeline scrubbed to any point can show that step's caption.
+ */
+export function narrationStepAt(narration: readonly NarrationProgress[], events: number): number {
+  let index = -1
+  for (const step of narration) {
+    if (step.start.events <= events) index = step.index
+    else break
+  }
+  return index
+}
+
 interface ActiveStep {
   readonly index: number
   readonly step: NarrationStep

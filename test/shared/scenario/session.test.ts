@@ -4,6 +4,7 @@ import {
   builtinScenario,
   clusterConfigOf,
   effectiveExpectations,
+  narrationStepAt,
   parseScenario,
   playScenario,
   resolveRunSettings,
@@ -159,6 +160,15 @@ describe('Back: rebuilding the state at an earlier step', () => {
       expect(state.nodes.map(essentials), `step ${i}`).toEqual(live[i])
       expect(state.t).toBeLessThanOrEqual(step.pause!.t)
     })
+  })
+
+  it('narrationStepAt: the step a trace position belongs to, for a scrubbed timeline', () => {
+    const { narration } = playScenario({ scenario: 'leader-failover' })
+    expect(narrationStepAt(narration, 0)).toBe(0)
+    expect(narrationStepAt(narration, narration[2]!.start.events)).toBe(2)
+    expect(narrationStepAt(narration, narration[2]!.start.events - 1)).toBe(1)
+    expect(narrationStepAt(narration, Number.MAX_SAFE_INTEGER)).toBe(narration.length - 1)
+    expect(narrationStepAt([], 10)).toBe(-1)
   })
 
   it('by replay: skipTo(i) on a new session reaches the same moment, event for event', () => {
