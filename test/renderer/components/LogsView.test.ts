@@ -100,6 +100,24 @@ describe('LogsView', () => {
     )
   })
 
+  it('brings an entry selected elsewhere into view', async () => {
+    const cluster = steadyCluster(0)
+    for (let i = 0; i < 300; i++)
+      cluster.host.apply({ type: 'submit', node: 'leader', command: `bulk-${i}` })
+    cluster.run(400)
+    const { wrapper } = mountPanel(LogsView, cluster.frame(), { viewportWidth: 720 })
+    await flushPromises()
+    const grid = wrapper.find('[role="grid"]').element
+    grid.dispatchEvent(new Event('scroll'))
+    await flushPromises()
+    expect(cellOf(wrapper.element, cluster.leader(), 5)).toBeNull()
+    useSelectionStore().select({ kind: 'entry', node: cluster.leader(), index: 5 })
+    await flushPromises()
+    grid.dispatchEvent(new Event('scroll'))
+    await flushPromises()
+    expect(cellOf(wrapper.element, cluster.leader(), 5)!.classList).toContain('logs-cell--selected')
+  })
+
   it('selects an entry on click and a node from its label, for the inspector', async () => {
     const cluster = steadyCluster(2)
     const { wrapper } = mountPanel(LogsView, cluster.frame())
