@@ -26,7 +26,8 @@ Options:
   --scenario NAME|FILE a built-in scenario (default: steady; see raftlab scenarios), or a
                        scenario file (a path, or a name ending in .json; docs/scenarios.md)
   --nodes N            cluster size, ${MIN_NODES} to ${MAX_NODES} (default: the scenario's)
-  --seed S             seed for every random choice, 0 to 4294967295 (default: 1)
+  --seed S             seed for every random choice, 0 to 4294967295 (default: the
+                       scenario's, else 1)
   --duration MS        virtual milliseconds to run (default: the scenario's)
   --network PRESET     starting network: ${NETWORK_PRESET_NAMES.join(', ')} (default: the scenario's)
   --rate OPS_PER_S     client commands per second of virtual time (default: the scenario's)
