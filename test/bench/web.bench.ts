@@ -10,6 +10,7 @@ import path from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import { serveStatic } from '../e2e/static-server'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/targets'
+import { measureLibrary } from './library.bench'
 import type { Figure } from './measure'
 
 /** The mark src/renderer/src/perf.ts sets (the e2e test checks the page sets it). */
@@ -79,6 +80,7 @@ export async function measureWeb(): Promise<Figure[]> {
     for (let i = 0; i < 5; i++) loads.push(await firstClusterMs(page, site.url))
     loads.sort((a, b) => a - b)
     const fast = await at100x(page)
+    const library = await measureLibrary(page, site.url)
     return [
       {
         name: 'navigation to first drawn cluster (median of 5)',
@@ -93,6 +95,7 @@ export async function measureWeb(): Promise<Figure[]> {
         unit: 'batches/s',
         target: '<= 60',
       },
+      ...library,
     ]
   } finally {
     await context.close()

@@ -437,7 +437,13 @@ export class RaftNode {
     // A rejection only matters if it answers the probe at our current nextIndex; older ones
     // (late, duplicated) describe a state we have already moved past.
     if (reply.prevLogIndex !== progress.nextIndex - 1) return
-    progress.nextIndex = Math.max(progress.matchIndex + 1, this.nextIndexAfterConflict(reply))
+    const next = Math.max(progress.matchIndex + 1, this.nextIndexAfterConflict(reply))
+    // Probe again at once only when the rejection moved nextIndex back. A follower that rejects
+    // a probe at its own matchIndex has lost entries it acknowledged (only a bug switch does
+    // that); answering at once would ping-pong at network speed, and every duplicated message
+    // would start another such exchange. The next heartbeat retries instead.
+    if (next >= progress.nextIndex) return
+    progress.nextIndex = next
     progress.clearInflight()
     this.sendAppend(reply.from)
   }

@@ -233,6 +233,36 @@ describe('leader: replication', () => {
     })
   })
 
+  it('does not answer at once a rejection that cannot move nextIndex back (no ping-pong)', () => {
+    const leader = makeNode(1, { persisted: { currentTerm: 1, entries: entries([1, 1, 1]) } })
+    electLeader(leader)
+    deliver(leader, {
+      type: 'AppendEntriesReply',
+      from: 2,
+      to: 1,
+      term: 2,
+      success: true,
+      prevLogIndex: 3,
+      matchIndex: 3,
+      conflictIndex: 0,
+      conflictTerm: 0,
+    })
+    // Only a follower that lost acknowledged entries (a bug switch) rejects a probe at its
+    // matchIndex; the leader waits for its next heartbeat instead of probing again at once.
+    const effects = deliver(leader, {
+      type: 'AppendEntriesReply',
+      from: 2,
+      to: 1,
+      term: 2,
+      success: false,
+      prevLogIndex: 3,
+      matchIndex: 0,
+      conflictIndex: 2,
+      conflictTerm: 0,
+    })
+    expect(effects.messages).toEqual([])
+  })
+
   it('ignores a stale rejection that does not answer the current probe', () => {
     const leader = makeNode(1, { persisted: { currentTerm: 1, entries: entries([1, 1, 1]) } })
     electLeader(leader)
