@@ -3,7 +3,7 @@ import type { PanelName } from '../../../shared/api/shell'
 import ClientPanel from '../components/ClientPanel.vue'
 import EventFeed from '../components/EventFeed.vue'
 import FaultPanel from '../components/FaultPanel.vue'
-import TimelinePanel from '../components/TimelinePanel.vue'
+import InspectorPanel from '../components/InspectorPanel.vue'
 import LogsView from '../components/LogsView.vue'
 
 /**
@@ -22,11 +22,11 @@ export interface PanelEntry {
 }
 
 export const PANEL_REGISTRY: Record<PanelName, PanelEntry> = {
-  timeline: { title: 'Timeline', placement: 'bottom', component: TimelinePanel },
+  timeline: { title: 'Timeline', placement: 'bottom', component: null },
   logs: { title: 'Logs', placement: 'bottom', component: LogsView },
   events: { title: 'Events', placement: 'side', component: EventFeed },
   faults: { title: 'Faults', placement: 'side', component: FaultPanel },
   client: { title: 'Client', placement: 'side', component: ClientPanel },
-  inspector: { title: 'Inspector', placement: 'side', component: null },
+  inspector: { title: 'Inspector', placement: 'side', component: InspectorPanel },
   checker: { title: 'Checker', placement: 'side', component: null },
 }
