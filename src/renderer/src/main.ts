@@ -2,6 +2,7 @@ import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import LabApp from './LabApp.vue'
 import { connectLabApi } from './api/connect'
+import { installTestHooks } from './test-hooks'
 import { useSessionStore } from './stores/session'
 import { useThemeStore } from './stores/theme'
 import { useUiStore } from './stores/ui'
@@ -11,6 +12,7 @@ const pinia = createPinia()
 // The theme first, so the first paint is already in the right colours.
 useThemeStore(pinia)
 createApp(LabApp).use(pinia).mount('#app')
+installTestHooks(pinia)
 
 const session = useSessionStore(pinia)
 const ui = useUiStore(pinia)

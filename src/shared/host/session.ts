@@ -26,6 +26,9 @@ export class LiveSession {
   readonly clients: LiveClients
   /** Which node logs changed since the last batch went out. */
   readonly logChanges: LogChanges
+  /** The recording decoded for slices of events older than the log keeps (see slice). */
+  private recorded: { readonly count: number; readonly events: readonly ClusterEvent[] } | null =
+    null
   /** Events since the last batch went out. */
   private unsent: ClusterEvent[] = []
   private readonly detach: (() => void)[] = []
@@ -45,7 +48,10 @@ export class LiveSession {
     if (options.recorder !== undefined) {
       // A fork: the run so far was re-executed before this session subscribed. Its events go
       // to the log (for slices) and to the first batch (so views show what led here).
-      for (const event of options.recorder.snapshot().events) {
+      const prefix = options.recorder.snapshot().events
+      // The page fetches what the first batch cannot carry as slices: decoded already.
+      this.recorded = { count: prefix.length, events: prefix }
+      for (const event of prefix) {
         this.log.push(event)
         this.unsent.push(event)
       }
@@ -78,7 +84,14 @@ export class LiveSession {
   /** Events with from <= t < to: from the recent log when it still has them, else the trace. */
   slice(from: number, to: number, limit: number): { events: ClusterEvent[]; truncated: boolean } {
     if (from >= this.log.keptFrom) return this.log.slice(from, to, limit)
-    const events = this.recorder.snapshot().events
+    // A page catching up asks for old events a slice at a time: decode the recording once for
+    // the series (while no new event comes in), and let it go once the slices reach the log.
+    const count = this.recorder.eventCount
+    if (this.recorded?.count !== count) {
+      this.recorded = { count, events: this.recorder.snapshot().events }
+    }
+    const events = this.recorded.events
+    if (to >= this.log.keptFrom) this.recorded = null
     const first = lowerBound(events, from)
     const end = lowerBound(events, to)
     const stop = Math.min(end, first + limit)

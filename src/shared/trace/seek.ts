@@ -26,6 +26,14 @@ function seekIndex(trace: Trace): SeekIndex {
  * before, then at most `checkpointEvery` events forward.
  */
 export function stateAtEvent(trace: Trace, count: number): PlaybackState {
+  return builderAtEvent(trace, count).state()
+}
+
+/**
+ * A playback builder holding the state after the first `count` events (clamped), for callers
+ * that go on applying events from there (a scrubber moving forward a little at a time).
+ */
+export function builderAtEvent(trace: Trace, count: number): PlaybackBuilder {
   const n = Math.max(0, Math.min(Math.floor(count), trace.events.length))
   const checkpoints = trace.checkpoints
   let lo = 0
@@ -42,7 +50,7 @@ export function stateAtEvent(trace: Trace, count: number): PlaybackState {
       : PlaybackBuilder.restore(trace.header.config, checkpoint, seekIndex(trace).table)
   const events = trace.events
   for (let i = builder.count; i < n; i++) builder.apply(events[i]!)
-  return builder.state()
+  return builder
 }
 
 /** Number of events at or before time t. */

@@ -1,5 +1,6 @@
 import { onBeforeUnmount, onMounted } from 'vue'
 import { useControlsStore } from '../stores/controls'
+import { usePlaybackStore } from '../stores/playback'
 import { useSessionStore } from '../stores/session'
 import { useUiStore } from '../stores/ui'
 
@@ -30,6 +31,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
     label: 'A',
     description: 'Align election timers (a split vote, once there is no leader)',
   },
+  { keys: ['f', 'F'], label: 'F', description: 'Fork: continue live from the timeline cursor' },
   { keys: ['n', 'N'], label: 'N', description: 'New cluster…' },
   { keys: ['?'], label: '?', description: 'Show keyboard shortcuts' },
 ]
@@ -49,8 +51,10 @@ export function useShortcuts(): void {
   const session = useSessionStore()
   const ui = useUiStore()
   const controls = useControlsStore()
+  const playback = usePlaybackStore()
   const actions: Record<string, () => unknown> = {
-    ' ': () => session.togglePlay(),
+    // A replay or the scrubbed past plays in the page; else the live session.
+    ' ': () => playback.toggle(),
     ArrowRight: () => session.step(),
     '+': () => session.faster(),
     '-': () => session.slower(),
@@ -61,6 +65,7 @@ export function useShortcuts(): void {
     h: () => controls.healAll(),
     t: () => controls.spreadTimers(),
     a: () => controls.alignTimers(),
+    f: () => playback.fork(),
     n: () => (ui.newClusterOpen = true),
     '?': () => (ui.shortcutsOpen = true),
   }

@@ -3,6 +3,7 @@ import type { PanelName } from '../../../shared/api/shell'
 import ClientPanel from '../components/ClientPanel.vue'
 import EventFeed from '../components/EventFeed.vue'
 import FaultPanel from '../components/FaultPanel.vue'
+import TimelinePanel from '../components/TimelinePanel.vue'
 import InspectorPanel from '../components/InspectorPanel.vue'
 import LogsView from '../components/LogsView.vue'
 
@@ -22,7 +23,7 @@ export interface PanelEntry {
 }
 
 export const PANEL_REGISTRY: Record<PanelName, PanelEntry> = {
-  timeline: { title: 'Timeline', placement: 'bottom', component: null },
+  timeline: { title: 'Timeline', placement: 'bottom', component: TimelinePanel },
   logs: { title: 'Logs', placement: 'bottom', component: LogsView },
   events: { title: 'Events', placement: 'side', component: EventFeed },
   faults: { title: 'Faults', placement: 'side', component: FaultPanel },

@@ -225,5 +225,7 @@ export const useSessionStore = defineStore('session', () => {
     openTrace,
     dismissError,
     report,
+    /** Any command of the contract (errors go to `error`; null then). */
+    call,
   }
 })

@@ -5,10 +5,9 @@ import { PANELS, type PanelName } from '../../../shared/api/shell'
 /** What the page shows around the views: panels, dialogs. */
 export const useUiStore = defineStore('ui', () => {
   const panels = reactive(
-    Object.fromEntries(PANELS.map((panel) => [panel, panel === 'events'])) as Record<
-      PanelName,
-      boolean
-    >,
+    Object.fromEntries(
+      PANELS.map((panel) => [panel, panel === 'events' || panel === 'timeline']),
+    ) as Record<PanelName, boolean>,
   )
   const shortcutsOpen = ref(false)
   const newClusterOpen = ref(false)

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import type { LabBatch } from '../../../src/shared/api/batch'
+import { LiveHistory } from '../../../src/renderer/src/playback/live-history'
+import { TraceScrubber } from '../../../src/renderer/src/playback/scrubber'
+import { MAX_EVENTS_PER_BATCH } from '../../../src/shared/host/lab-host'
+import { stateAt } from '../../../src/shared/trace'
+import { hostedLab, settle } from './harness'
+
+/** A history fed by a host's batches, fetching what they lack through traceSlice. */
+function follow(options: Parameters<typeof hostedLab>[0] = {}) {
+  const lab = hostedLab(options)
+  const batches: LabBatch[] = []
+  let history: LiveHistory | null = null
+  const fetchSlice = async (from: number, to: number) => lab.host.traceSlice(from, to, 500)
+  const feed = (batch: LabBatch) => {
+    if (history === null || history.session !== batch.session) {
+      history = new LiveHistory(batch.session, lab.host.cluster.config, fetchSlice)
+    }
+    history.receive(batch)
+  }
+  lab.api.onBatch((batch) => batches.push(batch))
+  return {
+    ...lab,
+    batches,
+    feed,
+    get history(): LiveHistory {
+      return history!
+    },
+  }
+}
+
+describe('the live history in the page', () => {
+  it('holds every event of the session, in order, from batches alone when none was capped', async () => {
+    const lab = follow()
+    lab.clock.advance(2000)
+    for (const batch of lab.batches) lab.feed(batch)
+    await settle()
+    const recorded = lab.host.traceSlice(0, 1e9, 50_000).events
+    expect(lab.history.events.map((e) => e.seq)).toEqual(recorded.map((e) => e.seq))
+    expect(lab.history.broken).toBeNull()
+    expect(lab.history.columns.length).toBe(recorded.length)
+  })
+
+  it('fetches what capped batches left out, and what ran before the page joined', async () => {
+    // A run as fast as it goes brings more events than a batch carries.
+    const lab = follow({ running: false })
+    lab.clock.advance(100)
+    lab.host.runTo(20_000)
+    lab.clock.advance(100)
+    lab.host.runTo(40_000)
+    lab.clock.advance(100)
+    expect(lab.batches.some((b) => b.omittedEvents > 0)).toBe(true)
+    // Join late: the first batches never reach the page.
+    for (const batch of lab.batches.slice(2)) lab.feed(batch)
+    expect(lab.history.catchingUp).toBe(true)
+    await settle(200)
+    const all = lab.host.traceSlice(0, 1e12, 50_000).events
+    expect(lab.history.catchingUp).toBe(false)
+    expect(lab.history.broken).toBeNull()
+    expect(lab.history.events.length).toBe(all.length)
+    expect(lab.history.events.every((e, i) => e.seq === i)).toBe(true)
+    expect(all.length).toBeGreaterThan(MAX_EVENTS_PER_BATCH)
+  })
+
+  it('gives frames at any past moment that match the playback reducer on the host’s trace', async () => {
+    const lab = follow()
+    lab.clock.advance(1500)
+    lab.host.apply({ type: 'crash', node: lab.host.cluster.leader()! })
+    lab.clock.advance(1500)
+    for (const batch of lab.batches) lab.feed(batch)
+    await settle()
+    const scrubber = new TraceScrubber(lab.history)
+    // The host's events as a trace without checkpoints: stateAt then replays them all.
+    const trace = {
+      ...lab.history.trace(),
+      events: lab.host.traceSlice(0, 1e9, 50_000).events,
+      checkpoints: [],
+    }
+    for (const t of [0, 140, 700, 1499, 1500, 1501, 2200, 2999]) {
+      const frame = scrubber.frameAt(t)!
+      const state = stateAt(trace, t)
+      expect(frame.t).toBe(t)
+      expect(
+        frame.nodes.map((n) => [n.id, n.role, n.currentTerm, n.status, n.commitIndex]),
+      ).toEqual(state.nodes.map((n) => [n.id, n.role, n.currentTerm, n.status, n.commitIndex]))
+      expect([...frame.logs.values()]).toEqual(state.nodes.map((n) => n.log))
+      expect(frame.inFlight.map((m) => [m.id, m.copy])).toEqual(
+        state.inFlight.map((m) => [m.id, m.copy]),
+      )
+      expect(frame.inFlight.every((m) => m.deliverAt >= m.sentAt)).toBe(true)
+      expect(frame.events.at(-1)?.t ?? 0).toBeLessThanOrEqual(t)
+    }
+  })
+})
