@@ -2,8 +2,17 @@
  * The timeline on a 1,000,000-event trace, in Chromium: how long a frame takes while the user
  * pans and zooms. Part of the web benchmark (web.bench.ts); the trace is recorded here with the
  * simulator and replayed in the page through its test hooks, as the trace library replays one.
+ *
+ * Frame time: Chromium runs without its 60 Hz frame limit (--disable-frame-rate-limit,
+ * --disable-gpu-vsync), the page gets one zoom or pan input per frame, and the time between
+ * consecutive frames is what producing each one cost: input handling, drawing, style, layout,
+ * paint and the canvas's raster. A frame that fits in 16 ms would make 60 frames a second.
  */
-import type { Page } from 'playwright-core'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { chromium } from 'playwright-core'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/targets'
 import { Cluster } from '../../src/shared/sim/cluster'
 import { encodeTrace, TraceRecorder } from '../../src/shared/trace'
 import type { Figure } from './measure'
@@ -33,16 +42,12 @@ export function recordLongRun(events = TIMELINE_EVENTS): Uint8Array {
   return encodeTrace(recorder.finish())
 }
 
-type Hooks = {
-  openTraceFile(bytes: Uint8Array, title?: string): number
-  drawCount(): number
-  drawTimesSince(from: number): number[]
-  frameCount(): number
-  frameTimesSince(from: number): number[]
-}
-type PageGlobals = {
-  raftlabTestHooks?: Hooks
-  fetch(url: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> }>
+/** What one input sequence cost, per frame. */
+interface Run {
+  /** Time between consecutive frames (ms). */
+  readonly frames: number[]
+  /** The timeline's drawing alone, per frame it drew (ms). */
+  readonly draws: number[]
 }
 
 function median(values: readonly number[]): number {
@@ -56,116 +61,117 @@ function p95(values: readonly number[]): number {
 }
 
 /**
- * Let the page draw `count` animation frames (time measured in frames, not sleeps). A string,
- * not a function: tsx would wrap the named callback in a helper the page lacks.
+ * In the page: one wheel event on the timeline per animation frame, `count` frames, and the
+ * frame times. A string, not a function: tsx would wrap named callbacks in a helper the page
+ * lacks. `kind` is 'zoom' (wheel, 10 steps in then 10 out, alternating with a trackpad pinch)
+ * or 'pan' (a horizontal swipe, 40 frames one way then 40 back).
  */
-const frames = (page: Page, count: number) =>
-  page.evaluate(`new Promise((resolve) => {
-    let left = ${count}
-    function next() { if (--left <= 0) resolve(); else requestAnimationFrame(next) }
-    requestAnimationFrame(next)
-  })`)
-
-const counts = (page: Page) =>
-  page.evaluate(() => {
-    const hooks = (globalThis as unknown as PageGlobals).raftlabTestHooks!
-    return { draws: hooks.drawCount(), frames: hooks.frameCount() }
-  })
-
-async function timesSince(
-  page: Page,
-  from: { draws: number; frames: number },
-): Promise<{ draw: number[]; frame: number[] }> {
-  return page.evaluate((f) => {
-    const hooks = (globalThis as unknown as PageGlobals).raftlabTestHooks!
-    return { draw: hooks.drawTimesSince(f.draws), frame: hooks.frameTimesSince(f.frames) }
-  }, from)
+function inputScript(kind: 'zoom' | 'pan', count: number): string {
+  return `new Promise((resolve) => {
+    const hooks = raftlabTestHooks
+    const canvas = document.querySelector('[data-testid=timeline-canvas]')
+    const box = canvas.getBoundingClientRect()
+    const firstDraw = hooks.drawCount()
+    const stamps = []
+    let n = 0
+    function frame(now) {
+      stamps.push(now)
+      if (n === ${count}) {
+        resolve({ frames: stamps.slice(2).map((t, i) => t - stamps[i + 1]), draws: hooks.drawTimesSince(firstDraw) })
+        return
+      }
+      const x = box.left + 90 + ((n * 53) % (box.width - 130))
+      const y = box.top + box.height / 2
+      const init = { clientX: x, clientY: y, bubbles: true, cancelable: true }
+      if ('${kind}' === 'zoom') {
+        const inward = Math.floor(n / 10) % 2 === 0
+        const pinch = Math.floor(n / 20) % 2 === 1
+        canvas.dispatchEvent(new WheelEvent('wheel', pinch
+          ? { ...init, ctrlKey: true, deltaY: inward ? -30 : 30 }
+          : { ...init, deltaY: inward ? -120 : 120 }))
+      } else {
+        canvas.dispatchEvent(new WheelEvent('wheel', { ...init, deltaX: Math.floor(n / 40) % 2 === 0 ? 24 : -24 }))
+      }
+      n++
+      requestAnimationFrame(frame)
+    }
+    requestAnimationFrame(frame)
+  })`
 }
 
 /**
- * Opens the trace in the page (served at /bench-trace.ndjson.gz), then pans by dragging and
- * zooms with the wheel, one input per animation frame, and reads the timeline's frame times.
+ * Opens the trace in the page (served at /bench-trace.ndjson.gz, decoded and replayed there),
+ * then zooms and pans it one input per frame, at the whole-run scale (everything in view: the
+ * densest picture) and zoomed in.
  */
-export async function measureTimeline(
-  page: Page,
-  url: string,
-  trace: Uint8Array,
-): Promise<Figure[]> {
-  await page.route('**/bench-trace.ndjson.gz', (route) =>
-    route.fulfill({ body: Buffer.from(trace), contentType: 'application/gzip' }),
-  )
-  await page.goto(`${url}?test-hooks`)
-  await page.waitForFunction(
-    () => (globalThis as unknown as PageGlobals).raftlabTestHooks !== undefined,
-  )
-  const events = await page.evaluate(async () => {
-    const g = globalThis as unknown as PageGlobals
-    const response = await g.fetch('/bench-trace.ndjson.gz')
-    const bytes = new Uint8Array(await response.arrayBuffer())
-    return g.raftlabTestHooks!.openTraceFile(bytes, 'benchmark: 1,000,000 events')
+export async function measureTimeline(url: string, trace: Uint8Array): Promise<Figure[]> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'raftlab-timeline-bench-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--disable-frame-rate-limit', '--disable-gpu-vsync'],
+    viewport: { width: 1280, height: 800 },
   })
-  await page.getByTestId('timeline-mode').and(page.locator('[data-mode=replay]')).waitFor()
-  await frames(page, 10)
-  const canvas = page.getByTestId('timeline-canvas')
-  const box = (await canvas.boundingBox())!
-  const y = box.y + box.height / 2
-  const left = box.x + 100
-  const right = box.x + box.width - 40
-
-  // Zoom: the whole run, then in and out again around points across the plot (wheel steps).
-  const zoomFrom = await counts(page)
-  for (let round = 0; round < 3; round++) {
-    for (const direction of [-1, 1]) {
-      for (let i = 0; i < 20; i++) {
-        await page.mouse.move(left + ((right - left) * ((i * 7 + round * 3) % 20)) / 20, y)
-        await page.mouse.wheel(0, direction * 120)
-        await frames(page, 1)
-      }
+  try {
+    const page = context.pages()[0] ?? (await context.newPage())
+    await page.route('**/bench-trace.ndjson.gz', (route) =>
+      route.fulfill({ body: Buffer.from(trace), contentType: 'application/gzip' }),
+    )
+    await page.goto(`${url}?test-hooks`)
+    await page.waitForFunction('globalThis.raftlabTestHooks !== undefined')
+    const events = await page.evaluate<number>(`(async () => {
+      const response = await fetch('/bench-trace.ndjson.gz')
+      const bytes = new Uint8Array(await response.arrayBuffer())
+      return raftlabTestHooks.openTraceFile(bytes, 'benchmark: 1,000,000 events')
+    })()`)
+    await page.locator('[data-testid=timeline-mode][data-mode=replay]').waitFor()
+    const canvas = page.getByTestId('timeline-canvas')
+    await canvas.focus()
+    const run = async (kind: 'zoom' | 'pan', count: number) =>
+      page.evaluate<Run>(inputScript(kind, count))
+    // Warm up (the first frames compile the drawing code), then measure.
+    await run('zoom', 20)
+    await page.keyboard.press('0')
+    const zoom = await run('zoom', 120)
+    await page.keyboard.press('0')
+    const panWhole = await run('pan', 80)
+    for (let i = 0; i < 10; i++) await page.keyboard.press('w')
+    const panZoomed = await run('pan', 80)
+    await page.keyboard.press('0')
+    await page.screenshot({ path: 'test-results/bench-timeline-1m.png' })
+    const pan = {
+      frames: [...panWhole.frames, ...panZoomed.frames],
+      draws: [...panWhole.draws, ...panZoomed.draws],
     }
+    return [
+      { name: 'timeline: trace replayed', value: events, unit: 'events' },
+      {
+        name: 'timeline, 1M events, zoom: median frame time',
+        value: median(zoom.frames),
+        unit: 'ms',
+        target: '<= 16',
+      },
+      { name: 'timeline, 1M events, zoom: p95 frame time', value: p95(zoom.frames), unit: 'ms' },
+      {
+        name: 'timeline, 1M events, zoom: median draw (JS)',
+        value: median(zoom.draws),
+        unit: 'ms',
+      },
+      {
+        name: 'timeline, 1M events, pan: median frame time',
+        value: median(pan.frames),
+        unit: 'ms',
+        target: '<= 16',
+      },
+      { name: 'timeline, 1M events, pan: p95 frame time', value: p95(pan.frames), unit: 'ms' },
+      { name: 'timeline, 1M events, pan: median draw (JS)', value: median(pan.draws), unit: 'ms' },
+      {
+        name: 'timeline, 1M events, pan over the whole run: median frame time',
+        value: median(panWhole.frames),
+        unit: 'ms',
+      },
+    ]
+  } finally {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true })
   }
-  const zoom = await timesSince(page, zoomFrom)
-
-  // Pan: drag back and forth across the plot at the whole-run scale and zoomed in 50x.
-  await page.keyboard.press('0')
-  await frames(page, 2)
-  const panFrom = await counts(page)
-  for (const zoomIn of [false, true]) {
-    if (zoomIn) {
-      await page.mouse.move((left + right) / 2, y)
-      for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -200)
-      await frames(page, 2)
-    }
-    for (let sweep = 0; sweep < 2; sweep++) {
-      await page.mouse.move(sweep === 0 ? right : left, y)
-      await page.mouse.down()
-      for (let i = 1; i <= 30; i++) {
-        const x = sweep === 0 ? right - ((right - left) * i) / 30 : left + ((right - left) * i) / 30
-        await page.mouse.move(x, y)
-        await frames(page, 1)
-      }
-      await page.mouse.up()
-    }
-  }
-  const pan = await timesSince(page, panFrom)
-  await page.screenshot({ path: 'test-results/bench-timeline-1m.png' })
-
-  return [
-    { name: `timeline trace size`, value: events, unit: 'events' },
-    {
-      name: 'timeline, 1M events, zoom: median frame time',
-      value: median(zoom.frame),
-      unit: 'ms',
-      target: '<= 16',
-    },
-    { name: 'timeline, 1M events, zoom: median draw time', value: median(zoom.draw), unit: 'ms' },
-    { name: 'timeline, 1M events, zoom: p95 frame time', value: p95(zoom.frame), unit: 'ms' },
-    {
-      name: 'timeline, 1M events, pan: median frame time',
-      value: median(pan.frame),
-      unit: 'ms',
-      target: '<= 16',
-    },
-    { name: 'timeline, 1M events, pan: median draw time', value: median(pan.draw), unit: 'ms' },
-    { name: 'timeline, 1M events, pan: p95 frame time', value: p95(pan.frame), unit: 'ms' },
-  ]
 }

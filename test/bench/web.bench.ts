@@ -11,6 +11,7 @@ import { chromium, type Page } from 'playwright-core'
 import { serveStatic } from '../e2e/static-server'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/targets'
 import { measureLibrary } from './library.bench'
+import { measureTimeline, recordLongRun } from './timeline.bench'
 import type { Figure } from './measure'
 
 /** The mark src/renderer/src/perf.ts sets (the e2e test checks the page sets it). */
@@ -81,6 +82,7 @@ export async function measureWeb(): Promise<Figure[]> {
     loads.sort((a, b) => a - b)
     const fast = await at100x(page)
     const library = await measureLibrary(page, site.url)
+    const timeline = await measureTimeline(site.url, recordLongRun())
     return [
       {
         name: 'navigation to first drawn cluster (median of 5)',
@@ -96,6 +98,7 @@ export async function measureWeb(): Promise<Figure[]> {
         target: '<= 60',
       },
       ...library,
+      ...timeline,
     ]
   } finally {
     await context.close()

@@ -139,7 +139,7 @@ describe('the timeline store', () => {
     const events = trace.events
     expect(count(MARK.commit)).toBe(events.filter((e) => e.kind === 'commit').length)
     expect(count(MARK.client) + count(MARK.clientRefused)).toBe(
-      events.filter((e) => e.kind === 'submitted').length,
+      events.filter((e) => e.kind === 'submitted' && e.node !== null).length,
     )
     expect(count(MARK.drop)).toBe(
       events.filter((e) => e.kind === 'drop' && e.reason !== 'crashed').length,

@@ -399,8 +399,11 @@ export class TimelineColumns {
         this.addMark(t, event.node, MARK.commit, event.seq)
         break
       case 'submitted':
+        // A command nobody could take (no leader) has no lane: the event feed lists it.
         lane = event.node ?? 0
-        this.addMark(t, lane, event.isLeader ? MARK.client : MARK.clientRefused, event.seq)
+        if (event.node !== null) {
+          this.addMark(t, lane, event.isLeader ? MARK.client : MARK.clientRefused, event.seq)
+        }
         break
       case 'action':
         lane = this.onAction(event, t)

@@ -742,8 +742,11 @@ function drawMarks(
       }
       ctx.fill()
     }
-    // Crowded markers: ticks, in one fill.
+    // Crowded markers: ticks, in one fill, quieter than the glyphs (a client tick in the muted
+    // colour: a leader takes commands by the hundred).
     let ticks = false
+    ctx.globalAlpha = 0.6
+    if (kind === MARK.client) ctx.fillStyle = style.marks[MARK.clientRefused]!
     ctx.beginPath()
     for (let k = 0; k < batch.length; k += 4) {
       const r = d[k + 2]!
@@ -752,6 +755,8 @@ function drawMarks(
       ctx.rect(Math.round(d[k]! - 1), Math.round(d[k + 1]! + r * 0.9), 2, Math.round(-r * 1.8))
     }
     if (ticks) ctx.fill()
+    ctx.globalAlpha = 1
+    ctx.fillStyle = color
     ctx.beginPath()
     ctx.lineWidth = 1.6
     let stroked = false
