@@ -211,6 +211,21 @@ describe('the IPC handlers', () => {
       (v: { saved: boolean }) => expect(v.saved).toBe(false),
     ],
     fork: [{ t: 0 }, (v: { session: number }) => expect(v.session).toBeGreaterThan(1)],
+    startScenario: [
+      { scenario: { name: 'first-election' } },
+      (v: { config: { nodes: number } }) => expect(v.config.nodes).toBe(5),
+    ],
+    // The live session is not a scenario: the narration commands answer with a clear error.
+    scenarioNext: [{}, () => {}],
+    scenarioBack: [{}, () => {}],
+    scenarioGoTo: [{ step: 0 }, () => {}],
+  }
+  /** Valid requests that must fail in a plain session, and the error they give. */
+  const failing: Partial<Record<ApiCommandName, RegExp>> = {
+    importTrace: /trace/i,
+    scenarioNext: /not a scenario/,
+    scenarioBack: /not a scenario/,
+    scenarioGoTo: /not a scenario/,
   }
 
   it.each(API_COMMAND_NAMES)('%s answers a valid request from the app page', async (name) => {
@@ -218,9 +233,10 @@ describe('the IPC handlers', () => {
     dialog.showOpenDialog.mockResolvedValue({ canceled: true, filePaths: [] })
     const [request, check] = validRequests[name]
     const result = await invoke(name, request)
-    if (name === 'importTrace') {
+    const error = failing[name]
+    if (error !== undefined) {
       expect(result.ok).toBe(false)
-      expect(!result.ok && result.error.message).toMatch(/trace/i)
+      expect(!result.ok && result.error.message).toMatch(error)
     } else {
       expect(result.ok, JSON.stringify(result)).toBe(true)
       if (result.ok) check(result.value)

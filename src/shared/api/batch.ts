@@ -7,6 +7,7 @@ import type { ClusterStats, SimNodeState } from '../sim/cluster'
 import type { ClusterEvent } from '../sim/events'
 import type { NetworkFaults } from '../sim/network'
 import { linkConfigSchema, type LinkConfig } from '../sim/config'
+import { narrationViewSchema, type NarrationView } from './narration'
 
 /** Playback speed is virtual time per wall-clock time: 0.05 means 1 s on screen shows 50 ms. */
 export const MIN_SPEED = 0.01
@@ -119,6 +120,9 @@ export interface LabBatch {
    * every node's whole log (from index 1), so a page that missed a batch asks for a snapshot.
    */
   readonly logs: readonly LogPatch[]
+  /** The narrated scenario the session plays: its step, caption, highlight, checks (sessions
+   * started as a scenario only). */
+  readonly narration?: NarrationView
 }
 
 const nodeId = z.number().int().min(1).max(15)
@@ -270,5 +274,6 @@ export const labBatchSchema = z
       .strict()
       .optional() satisfies z.ZodType<LinkSettings | undefined>,
     logs: z.array(logPatchSchema),
+    narration: narrationViewSchema.optional(),
   })
   .strict() satisfies z.ZodType<LabBatch>

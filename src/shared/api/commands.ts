@@ -15,6 +15,7 @@ import {
   type LabBatch,
   type Playback,
 } from './batch'
+import { scenarioSourceSchema, type NarrationPhase } from './narration'
 
 /** What the UI knows about the session it is looking at. */
 export interface SessionInfo {
@@ -90,6 +91,19 @@ export const MAX_ACTIONS_AT_ONCE = 512
 
 const empty = z.object({}).strict()
 const time = z.number().finite().nonnegative()
+
+/** Where a narrated scenario is after Next: its current step and phase. */
+export interface NarrationStepReply {
+  readonly index: number
+  readonly phase: NarrationPhase
+}
+
+const narrationStepReplySchema = z
+  .object({
+    index: z.number().int().nonnegative(),
+    phase: z.enum(['playing', 'paused', 'epilogue', 'finished']),
+  })
+  .strict() satisfies z.ZodType<NarrationStepReply>
 
 /** A resolved config, as the host reports it (the simulator validated it when it was made). */
 const configSchema = z.looseObject({
@@ -258,6 +272,24 @@ export const labCommands = {
    * (a branch, recorded with the session's trace as its parent), playing if the session was.
    */
   fork: { request: z.object({ t: time }).strict(), reply: sessionInfoSchema },
+  /**
+   * Replace the session with a scenario (a built-in one by name, or a file's text, checked
+   * whole first: a bad file changes nothing). The host plays it step by step: each narration
+   * step pauses playback at its pause point; batches carry the narration.
+   */
+  startScenario: {
+    request: z.object({ scenario: scenarioSourceSchema, running: z.boolean().optional() }).strict(),
+    reply: sessionInfoSchema,
+  },
+  /** Next: leave the pause and play the next narration step (or play the current one). */
+  scenarioNext: { request: empty, reply: narrationStepReplySchema },
+  /** Back: the scenario replayed to the start of the previous narration step, paused there. */
+  scenarioBack: { request: empty, reply: sessionInfoSchema },
+  /** Jump: the scenario replayed to the start of narration step `step` (from 0), paused. */
+  scenarioGoTo: {
+    request: z.object({ step: z.number().int().nonnegative() }).strict(),
+    reply: sessionInfoSchema,
+  },
 } as const satisfies Record<LabCommandName, { request: z.ZodType; reply: z.ZodType }>
 
 export type LabCommands = typeof labCommands
@@ -282,6 +314,10 @@ export interface LabReplies {
   readonly importTrace: SessionInfo
   readonly traceText: TraceText
   readonly fork: SessionInfo
+  readonly startScenario: SessionInfo
+  readonly scenarioNext: NarrationStepReply
+  readonly scenarioBack: SessionInfo
+  readonly scenarioGoTo: SessionInfo
 }
 export type LabReply<K extends LabCommandName> = LabReplies[K]
 

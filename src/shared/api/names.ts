@@ -21,6 +21,10 @@ export const LAB_COMMAND_NAMES = [
   'importTrace',
   'traceText',
   'fork',
+  'startScenario',
+  'scenarioNext',
+  'scenarioBack',
+  'scenarioGoTo',
 ] as const
 export type LabCommandName = (typeof LAB_COMMAND_NAMES)[number]
 

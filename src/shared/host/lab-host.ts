@@ -18,15 +18,20 @@ import type {
 } from '../api/commands'
 import { MAX_SLICE_EVENTS, MAX_TEXT_EVENTS } from '../api/commands'
 import type { ClientRequest, WorkloadSettings } from '../api/clients'
+import type { NarrationStepReply } from '../api/commands'
+import type { ScenarioSource } from '../api/narration'
+import { ScenarioSession } from '../scenario/session'
+import { clusterConfigOf, type RunSettings } from '../scenario/settings'
 import { clusterActionSchema, type ClusterAction } from '../sim/actions'
 import { Cluster } from '../sim/cluster'
 import type { ClusterConfigInput } from '../sim/config'
 import { encodeTrace } from '../trace/codec'
 import { importTrace } from '../trace/import'
-import type { TraceRecorder } from '../trace/recorder'
+import { TraceRecorder } from '../trace/recorder'
 import { forkTrace } from '../trace/replay'
 import type { FrameTimer, WallClock } from './clock'
 import { inputsBetween } from './event-log'
+import { LiveScenario, scenarioSettingsOf } from './live-scenario'
 import { LiveSession } from './session'
 
 /** Wall time between two batches: batches never come faster than MAX_BATCHES_PER_SECOND. */
@@ -80,6 +85,8 @@ export class LabHost {
   private readonly logCapacity: number | undefined
   private sessionCounter = 0
   private current: LiveSession
+  /** The narrated scenario the current session plays, if it was started as one. */
+  private scenario: LiveScenario | null = null
   /** The session before the current one, kept so its trace's last lines can still be read. */
   private previous: LiveSession | null = null
   private running: boolean
@@ -134,7 +141,84 @@ export class LabHost {
 
   /** Start over from the current config: the same seed gives the same run. */
   reset(): SessionInfo {
+    const scenario = this.scenario
+    if (scenario !== null)
+      return this.playScenario(scenario.settings, scenario.source, 0, this.running)
     return this.createSession(configInput(this.cluster), this.running)
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Narrated scenarios (docs/scenarios.md)
+
+  /**
+   * Replace the session with a scenario: a built-in one by name, or a teacher's file's text,
+   * checked whole first (throws ScenarioError, and nothing changes, on a bad file). Frames
+   * then drive `ScenarioSession.advance` instead of running the cluster, so script steps
+   * happen on time and playback pauses at each narration step's pause point.
+   */
+  startScenario(source: ScenarioSource, running = true): SessionInfo {
+    return this.playScenario(scenarioSettingsOf(source), source, 0, running)
+  }
+
+  /**
+   * Next: at a pause, the next narration step begins and plays; a step waiting to play plays;
+   * a step already playing runs at once to its pause point.
+   */
+  scenarioNext(): NarrationStepReply {
+    const scenario = this.requireScenario('scenarioNext')
+    const session = scenario.session
+    if (session.phase === 'paused') session.proceed()
+    else if (this.running && session.phase === 'playing') {
+      this.advanceScenario(scenario, scenario.settings.duration)
+      this.lastAdvanceWall = this.clock.now()
+      this.changed()
+    }
+    if (session.phase !== 'paused' && session.phase !== 'finished' && !this.running) this.play()
+    this.changed()
+    return { index: session.index, phase: session.phase }
+  }
+
+  /** Back: the scenario replayed on a new cluster to the start of the previous narration
+   * step (the run is deterministic, so it arrives there event for event), paused there. */
+  scenarioBack(): SessionInfo {
+    const scenario = this.requireScenario('scenarioBack')
+    return this.scenarioGoTo(Math.max(0, scenario.session.index - 1))
+  }
+
+  /** The scenario replayed on a new cluster to the start of narration step `step`, paused. */
+  scenarioGoTo(step: number): SessionInfo {
+    const scenario = this.requireScenario('scenarioGoTo')
+    const count = scenario.session.steps.length
+    if (step >= count) {
+      throw new HostError(
+        `scenarioGoTo: step ${step + 1} does not exist; ${scenario.settings.scenario.name} has ${count} narration steps`,
+      )
+    }
+    return this.playScenario(scenario.settings, scenario.source, step, false)
+  }
+
+  private requireScenario(command: string): LiveScenario {
+    if (this.scenario === null) {
+      throw new HostError(`${command}: the live session is not a scenario (start one first)`)
+    }
+    return this.scenario
+  }
+
+  /** A new session playing the scenario, replayed (without pausing) to the start of step
+   * `from`. The invariant checker the session attaches is what finding conditions read. */
+  private playScenario(
+    settings: RunSettings,
+    source: ScenarioSource,
+    from: number,
+    running: boolean,
+  ): SessionInfo {
+    const cluster = new Cluster(clusterConfigOf(settings))
+    const recorder = new TraceRecorder(cluster, { scenario: settings.scenario.name })
+    this.replace(cluster, running, recorder)
+    const scenario = new LiveScenario(new ScenarioSession(cluster, settings), settings, source)
+    this.scenario = scenario
+    if (from > 0) scenario.session.skipTo(from)
+    return this.info()
   }
 
   /** The present state as a batch, without consuming the events waiting for the next batch. */
@@ -147,6 +231,8 @@ export class LabHost {
   // Playback
 
   play(): Playback {
+    // Play at a narration pause means going on: the next step begins.
+    if (this.scenario?.phase === 'paused') this.scenario.session.proceed()
     if (!this.running) {
       this.running = true
       this.lastAdvanceWall = this.clock.now()
@@ -194,7 +280,11 @@ export class LabHost {
         `runTo: ${t - now} ms ahead is more than the ${MAX_RUN_TO_SPAN_MS} ms one run may cover`,
       )
     }
-    this.current.clients.driver.runUntil(t)
+    if (this.scenario !== null && this.scenario.phase !== 'finished') {
+      this.advanceScenario(this.scenario, t)
+    } else {
+      this.current.clients.driver.runUntil(t)
+    }
     this.lastAdvanceWall = this.clock.now()
     this.changed()
     return { t: this.cluster.now }
@@ -344,6 +434,7 @@ export class LabHost {
     this.current.close()
     this.previous = this.current
     this.current = this.open(cluster, recorder)
+    this.scenario = null
     this.batchSeq = 0
     this.running = running
     this.lastAdvanceWall = this.clock.now()
@@ -378,6 +469,11 @@ export class LabHost {
     // Cluster events and the clients' timers, in time order.
     const driver = this.current.clients.driver
     const target = cluster.now + wall * this.speed
+    const scenario = this.scenario
+    if (scenario !== null && scenario.phase !== 'finished') {
+      this.advanceScenario(scenario, target)
+      return
+    }
     let processed = 0
     for (;;) {
       const next = driver.nextTime()
@@ -386,6 +482,15 @@ export class LabHost {
       driver.runNext()
     }
     cluster.runUntil(target)
+  }
+
+  /** Play the scenario toward `target`; playback stops at a pause point and at the end. */
+  private advanceScenario(scenario: LiveScenario, target: number): void {
+    const phase = scenario.advance(target, this.current.clients.driver, MAX_QUEUE_EVENTS_PER_FRAME)
+    if ((phase === 'paused' || phase === 'finished') && this.running) {
+      this.running = false
+      this.dirty = true
+    }
   }
 
   private flush(): void {
@@ -449,6 +554,7 @@ export class LabHost {
         overrides: cluster.network.linkOverridesList(),
       },
       logs,
+      ...(this.scenario !== null ? { narration: this.scenario.view() } : {}),
     }
   }
 }

@@ -29,6 +29,10 @@ function handlers(host: LabHost): Handlers {
     importTrace: (request) => host.importTrace(request.data, request.at),
     fork: (request) => host.fork(request.t),
     traceText: (request) => host.traceText(request.session, request.fromEvent, request.limit),
+    startScenario: (request) => host.startScenario(request.scenario, request.running),
+    scenarioNext: () => host.scenarioNext(),
+    scenarioBack: () => host.scenarioBack(),
+    scenarioGoTo: (request) => host.scenarioGoTo(request.step),
   }
 }
 

@@ -51,6 +51,11 @@ export class SimDriver {
     return eventAt === null ? callbackAt : Math.min(eventAt, callbackAt)
   }
 
+  /** When the next callback is due (cluster events aside), or null when none is waiting. */
+  nextCallbackTime(): number | null {
+    return this.callbacks.peek()?.time ?? null
+  }
+
   /**
    * Run whichever comes next, a cluster event or a callback (the cluster's event first at one
    * instant). Returns false when nothing is pending.
