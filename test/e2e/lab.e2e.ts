@@ -190,7 +190,12 @@ for (const target of availableTargets()) {
           page.getByRole('button', { name: 'Open…' }).click(),
         ])
         await chooser.setFiles(path)
-        await expect.poll(() => page.getByRole('button', { name: /^Node \d+, / }).count()).toBe(5)
+        // Opening re-executes the whole run in the worker: seconds on a busy machine.
+        await expect
+          .poll(() => page.getByRole('button', { name: /^Node \d+, / }).count(), {
+            timeout: 15_000,
+          })
+          .toBe(5)
         await expect.poll(() => simTime(page)).toBe(t)
         expect(await nodeNames(page)).toEqual(names)
         expect(await page.getByRole('button', { name: 'Play', exact: true }).count()).toBe(1)

@@ -3,6 +3,7 @@ import { createApp } from 'vue'
 import LabApp from './LabApp.vue'
 import { connectLabApi } from './api/connect'
 import { installTestHooks } from './test-hooks'
+import { useLibraryStore } from './stores/library'
 import { useSessionStore } from './stores/session'
 import { useThemeStore } from './stores/theme'
 import { useUiStore } from './stores/ui'
@@ -44,7 +45,8 @@ connectLabApi().then(
           break
       }
     })
-    return session.connect(api)
+    // The library after the session, so the flight recorder starts on the session shown.
+    return session.connect(api).then(() => useLibraryStore(pinia).start(api))
   },
   (thrown: unknown) => session.report(thrown instanceof Error ? thrown.message : String(thrown)),
 )

@@ -17,10 +17,9 @@ const CHUNK_CHARS = 1 << 18
 
 /** Calls `write` with the trace's text in chunks of whole lines. */
 export function writeTraceText(trace: Trace, write: (chunk: string) => void): void {
-  const { header, inputs, events, checkpoints, end } = trace
-  let lines: string[] = [JSON.stringify(['header', header])]
+  let lines: string[] = []
   let size = 0
-  const push = (line: string): void => {
+  writeTraceRecords(trace, (line) => {
     lines.push(line)
     size += line.length + 1
     if (size >= CHUNK_CHARS) {
@@ -28,7 +27,23 @@ export function writeTraceText(trace: Trace, write: (chunk: string) => void): vo
       lines = []
       size = 0
     }
-  }
+  })
+  if (lines.length > 0) write(lines.join('\n') + '\n')
+}
+
+/**
+ * Calls `push` with each line of the trace's text in order, without its newline, and, if
+ * given, `written` with the number of events written so far after each event's lines (its
+ * input line, its row and the checkpoint written after it). The trace library cuts its chunks
+ * there.
+ */
+export function writeTraceRecords(
+  trace: Trace,
+  push: (line: string) => void,
+  written?: (events: number) => void,
+): void {
+  const { header, inputs, events, checkpoints, end } = trace
+  push(JSON.stringify(['header', header]))
   const packer = new EventPacker(new PlaybackBuilder(header.config))
   let input = 0
   let checkpoint = 0
@@ -61,6 +76,7 @@ export function writeTraceText(trace: Trace, write: (chunk: string) => void): vo
       push(JSON.stringify(['checkpoint', next]))
       checkpoint++
     }
+    written?.(i + 1)
   }
   if (input !== inputs.length) {
     throw new TraceEncodeError(`${inputs.length - input} inputs have no action event`)
@@ -68,8 +84,7 @@ export function writeTraceText(trace: Trace, write: (chunk: string) => void): vo
   if (checkpoint !== checkpoints.length) {
     throw new TraceEncodeError(`checkpoint ${checkpoint} is not at an event of the trace`)
   }
-  lines.push(JSON.stringify(['end', end]))
-  write(lines.join('\n') + '\n')
+  push(JSON.stringify(['end', end]))
 }
 
 /** A trace that cannot be written: its parts do not fit together. */

@@ -1,6 +1,6 @@
 import type { TraceText } from '../../../shared/api/commands'
 import type { TraceHeader } from '../../../shared/trace/types'
-import { gzipText } from './compress'
+import { compressor } from './compressor'
 import { CHUNK_EVENTS, type ChunkRow, type LibraryDb, type TraceRow, type TraceVerdict } from './db'
 import { describeTrace, evictUnsaved, writeTrace, type LibraryQuotaError } from './library'
 
@@ -161,7 +161,7 @@ export class FlightRecorder {
           events: part.events,
           firstT: 0,
           lastT: 0,
-          data: await gzipText(part.text),
+          data: await compressor().gzip(part.text),
         }
         if (part.events === perChunk) {
           sealed.push(chunk)

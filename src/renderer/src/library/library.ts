@@ -3,7 +3,8 @@ import { TraceIdHasher } from '../../../shared/trace/id'
 import type { Trace, TraceEnd, TraceHeader } from '../../../shared/trace/types'
 import { summarize } from '../../../shared/trace/summary'
 import { traceChunks, type ChunkText } from './chunks'
-import { gunzipText, gzipText } from './compress'
+import { gunzipText } from './compress'
+import { compressor } from './compressor'
 import {
   CHUNK_EVENTS,
   type ChunkRow,
@@ -69,22 +70,21 @@ function newId(): string {
   return crypto.randomUUID()
 }
 
-/** Compresses chunk texts into chunk rows of a trace. */
-export async function compressChunks(
+/** A chunk's row: its text compressed. */
+export async function chunkRow(
   traceId: string,
-  chunks: readonly ChunkText[],
-  firstIndex = 0,
-): Promise<ChunkRow[]> {
-  const data = await Promise.all(chunks.map((chunk) => gzipText(chunk.text)))
-  return chunks.map((chunk, i) => ({
+  index: number,
+  chunk: ChunkText,
+): Promise<ChunkRow> {
+  return {
     traceId,
-    index: firstIndex + i,
+    index,
     firstEvent: chunk.firstEvent,
     events: chunk.events,
     firstT: chunk.firstT,
     lastT: chunk.lastT,
-    data: data[i]!,
-  }))
+    data: await compressor().gzip(chunk.text),
+  }
 }
 
 /**
@@ -98,11 +98,15 @@ export async function saveTrace(
 ): Promise<TraceRow> {
   const perChunk = options.chunkEvents ?? CHUNK_EVENTS
   const id = newId()
-  const { chunks, endLine } = traceChunks(trace, perChunk)
   const hasher = new TraceIdHasher()
-  for (const chunk of chunks) hasher.update(chunk.text)
+  const pending: Promise<ChunkRow>[] = []
+  // Each chunk is hashed and handed to the compressor as soon as it is encoded.
+  const { endLine } = traceChunks(trace, perChunk, (chunk) => {
+    hasher.update(chunk.text)
+    pending.push(chunkRow(id, pending.length, chunk))
+  })
   hasher.update(endLine)
-  const rows = await compressChunks(id, chunks)
+  const rows = await Promise.all(pending)
   const parent = trace.header.parent
   const row: TraceRow = {
     id,
@@ -154,8 +158,9 @@ export async function traceText(db: LibraryDb, traceId: string): Promise<string>
   const row = await db.traces.get(traceId)
   if (row === undefined) throw new StoredTraceError('the trace is no longer in the library')
   const chunks = await chunksOf(db, traceId)
-  const texts = await Promise.all(chunks.map((chunk) => gunzipText(chunk.data)))
-  return texts.join('') + JSON.stringify(['end', row.end]) + '\n'
+  return (
+    chunks.map((chunk) => gunzipText(chunk.data)).join('') + JSON.stringify(['end', row.end]) + '\n'
+  )
 }
 
 export interface LoadProgress {
