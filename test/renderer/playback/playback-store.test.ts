@@ -65,6 +65,11 @@ describe('the playback store', () => {
       expect(roles(playback.frame!)).toEqual(roles(stateAt(trace, t)))
       expect(playback.frame!.session).toBe(0)
     }
+    // A message's events, wherever the cursor is (the inspector's lookup).
+    const delivered = trace.events.find((e) => e.kind === 'deliver')!
+    const id = delivered.kind === 'deliver' ? delivered.id : -1
+    expect(playback.messageEvents(id).map((e) => e.kind)).toEqual(['send', 'deliver'])
+    expect(playback.messageEvents(id)[1]).toBe(delivered)
     playback.closeTrace()
     expect(playback.mode).toBe('live')
     expect(playback.frame).toBeNull()

@@ -330,6 +330,28 @@ export const usePlaybackStore = defineStore('playback', () => {
     return trace?.events[seq] ?? null
   }
 
+  /**
+   * Every event of one message (its send, then each copy's duplication, delivery or drop), from
+   * the run the cursor moves over: for an inspector showing a message older than the frame.
+   */
+  function messageEvents(id: number): ClusterEvent[] {
+    const c = columns.value
+    if (c === null) return []
+    const events: ClusterEvent[] = []
+    for (let copy = 0; ; copy++) {
+      const arrow = c.arrowOf(id, copy)
+      if (arrow < 0) {
+        if (copy === 0) continue
+        break
+      }
+      for (const seq of [c.arrowSeq.get(arrow), c.arrowEndSeq.get(arrow)]) {
+        const event = seq >= 0 ? eventAt(seq) : null
+        if (event !== null && !events.includes(event)) events.push(event)
+      }
+    }
+    return events.sort((a, b) => a.seq - b.seq)
+  }
+
   return {
     cursor,
     playing,
@@ -356,5 +378,6 @@ export const usePlaybackStore = defineStore('playback', () => {
     slower,
     fork,
     eventAt,
+    messageEvents,
   }
 })
