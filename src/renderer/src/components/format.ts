@@ -42,11 +42,14 @@ export function describeEvent(event: ClusterEvent): string | null {
     case 'commit':
       return `N${event.node} committed up to ${event.to}`
     case 'action':
+      // A client's request is told by the answer it gets (the 'submitted' line).
+      if (event.action.type === 'submit') return null
       return `you: ${describeAction(event.action as { type: string; node?: unknown })}`
     case 'submitted':
-      return event.isLeader
-        ? `client command → N${event.node} at index ${event.index}`
-        : `client command refused (no leader there)`
+      if (event.isLeader) return `client command → N${event.node} at index ${event.index}`
+      return event.node === null
+        ? 'client command refused: no leader to take it'
+        : `client command refused: N${event.node} is not the leader`
     case 'internal-error':
       return `internal error: ${event.message}`
     case 'finding':
