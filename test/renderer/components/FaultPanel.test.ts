@@ -94,3 +94,17 @@ describe('FaultPanel', () => {
     )
   })
 })
+
+describe('FaultPanel on a frame from the past', () => {
+  it('only shows: its controls are disabled and say why', async () => {
+    const live = await liveSession()
+    await live.run(1000)
+    const past = live.frame()
+    await live.run(500)
+    const { wrapper } = mountPanel(FaultPanel, past, { pinia: live.pinia })
+    expect(wrapper.text()).toContain('This is the past')
+    expect(wrapper.find('fieldset').attributes('disabled')).toBeDefined()
+    await wrapper.setProps({ frame: live.frame() })
+    expect(wrapper.find('fieldset').attributes('disabled')).toBeUndefined()
+  })
+})
