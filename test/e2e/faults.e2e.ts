@@ -98,7 +98,7 @@ for (const target of availableTargets()) {
     beforeAll(async () => {
       app = await target.open()
       page = app.page
-      await page.getByTestId('speed').selectOption('5')
+      await page.getByTestId('speed').selectOption('20')
     })
     afterAll(async () => {
       await app?.close()
@@ -190,7 +190,7 @@ for (const target of availableTargets()) {
         })
         .toBe(true)
       await shot('4-healed-rolled-back')
-    })
+    }, 60_000)
 
     it('drops a message in flight from its menu', async () => {
       await setRunning(page, false)
@@ -214,6 +214,8 @@ for (const target of availableTargets()) {
     })
 
     it('runs a KV workload and lists results with latencies; the ring preset and timer keys apply', async () => {
+      // Slower, so a busy page keeps up with a workload and a churning ring.
+      await page.getByTestId('speed').selectOption('2')
       await setRunning(page, true)
       const panel = page.getByTestId('client-panel')
       await panel.locator('summary').click()
@@ -241,6 +243,34 @@ for (const target of availableTargets()) {
       await expect.poll(() => page.getByTestId('workload-running').count()).toBe(0)
       await page.locator('body').press('h')
       await expect.poll(() => page.locator('.cluster-cut').count()).toBe(0)
+    })
+
+    it('keys: C sends a command, P isolates the leader, H heals, K crashes the leader, R restarts', async () => {
+      const body = page.locator('body')
+      await expect.poll(() => leader(page), { timeout: 10_000 }).not.toBeNull()
+      await body.press('c')
+      await expect
+        .poll(() =>
+          page
+            .getByTestId('client-results')
+            .locator('li[data-kind="command"]')
+            .first()
+            .getAttribute('data-status'),
+        )
+        .toBe('ok')
+      const old = (await leader(page))!.id
+      await body.press('p')
+      await expect
+        .poll(() => page.locator('.cluster-group--minority').getAttribute('data-group'))
+        .toBe(String(old))
+      await body.press('h')
+      await expect.poll(() => page.locator('.cluster-group').count()).toBe(0)
+      await expect.poll(() => leader(page), { timeout: 10_000 }).not.toBeNull()
+      const next = (await leader(page))!.id
+      await body.press('k')
+      await expect.poll(async () => (await node(page, next)).role).toBe('crashed')
+      await body.press('r')
+      await expect.poll(async () => (await node(page, next)).role).not.toBe('crashed')
     })
 
     it('shows what is wrong in the new-cluster form, next to each field', async () => {

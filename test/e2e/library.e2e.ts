@@ -84,10 +84,13 @@ describe('Trace library: web build in Chromium', () => {
   })
 
   it('opens the recovered trace for replay and scrubs it', async () => {
-    await rowById(recoveredId).getByRole('button', { name: /^Session/ }).click()
+    await rowById(recoveredId)
+      .getByRole('button', { name: /^Session/ })
+      .click()
     const mode = page.getByTestId('timeline-mode')
     await expect.poll(() => mode.getAttribute('data-mode'), { timeout: 10_000 }).toBe('replay')
-    const cursor = async () => Number(await page.getByTestId('timeline-cursor').getAttribute('data-t'))
+    const cursor = async () =>
+      Number(await page.getByTestId('timeline-cursor').getAttribute('data-t'))
     const canvas = page.getByTestId('timeline-canvas')
     const box = (await canvas.boundingBox())!
     // The ruler along the top: a click there moves the cursor.

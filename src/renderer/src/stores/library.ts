@@ -397,7 +397,7 @@ export const useLibraryStore = defineStore('library', () => {
     try {
       const data =
         format === 'trace'
-          ? gzipText(await traceText(database(), id))
+          ? (gzipText(await traceText(database(), id)) as Uint8Array<ArrayBuffer>)
           : TEXT_ENCODERS[format](await loadTrace(database(), id, { yieldToPage: macrotask }))
       const result = await api.saveFile({ fileName: exportFileName(row.name, format), data })
       if (!result.ok) throw new Error(result.error.message)
