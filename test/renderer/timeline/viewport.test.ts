@@ -41,6 +41,10 @@ describe('the timeline viewport', () => {
     const view = { t0: 0, msPerPx: 1 }
     expect(reveal(view, 500, 1000)).toBe(view)
     expect(xOf(reveal(view, 2000, 1000), 2000)).toBeLessThan(100)
+    // Paging forward stops where the run's end meets the right edge.
+    const paged = reveal(view, 1000, 1000, 24, 1100)
+    expect(xOf(paged, 1100)).toBeCloseTo(1000 - 24, 6)
+    expect(xOf(paged, 1000)).toBeLessThan(1000 - 24)
   })
 
   it('puts ticks 1, 2 or 5 powers of ten apart and labels them in ms, s or min', () => {

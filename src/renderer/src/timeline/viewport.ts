@@ -54,18 +54,24 @@ export function endingAt(view: TimelineViewport, t: number, width: number): Time
   return { t0: t - width * view.msPerPx, msPerPx: view.msPerPx }
 }
 
-/** The view moved just enough to show t with `margin` pixels to spare (a playing cursor). */
+/**
+ * The view moved to show t with `margin` pixels to spare (a playing cursor): paging forward, as
+ * a video editor does, puts the cursor near the left again, but never further than shows the
+ * run's `end` at the right edge.
+ */
 export function reveal(
   view: TimelineViewport,
   t: number,
   width: number,
   margin = 24,
+  end = Number.POSITIVE_INFINITY,
 ): TimelineViewport {
   const x = xOf(view, t)
   if (x < margin) return { t0: t - margin * view.msPerPx, msPerPx: view.msPerPx }
   if (x > width - margin) {
-    // Page forward so the cursor starts near the left again, as a video editor does.
-    return { t0: t - margin * view.msPerPx, msPerPx: view.msPerPx }
+    const paged = t - margin * view.msPerPx
+    const last = end + margin * view.msPerPx - width * view.msPerPx
+    return { t0: Math.max(view.t0, Math.min(paged, last)), msPerPx: view.msPerPx }
   }
   return view
 }
