@@ -25,13 +25,14 @@ export interface OpenApp {
 /** Where the app under test runs: the web build in Chromium, or the desktop app. */
 export interface E2eTarget {
   readonly name: string
-  open(): Promise<OpenApp>
+  /** `search` is added to the page's address (`?test-hooks`); the desktop app ignores it. */
+  open(options?: { readonly search?: string }): Promise<OpenApp>
 }
 
 /** The web build (out/web) served on 127.0.0.1, in Debian's Chromium with a fresh profile. */
 export const webTarget: E2eTarget = {
   name: 'web build in Chromium',
-  async open() {
+  async open(options) {
     const site = await serveStatic('out/web')
     const profile = mkdtempSync(path.join(tmpdir(), 'raftlab-chromium-'))
     const context = await chromium.launchPersistentContext(profile, {
@@ -40,7 +41,7 @@ export const webTarget: E2eTarget = {
       viewport: { width: 1280, height: 800 },
     })
     const page = context.pages()[0] ?? (await context.newPage())
-    await page.goto(site.url)
+    await page.goto(`${site.url}${options?.search ?? ''}`)
     return {
       page,
       async close() {

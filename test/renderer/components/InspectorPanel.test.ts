@@ -149,6 +149,16 @@ describe('InspectorPanel', () => {
     expect(shown.get('explanation')).toContain('a follower deletes only entries that conflict')
   })
 
+  it('shows, at the event where the checker saw a break, the finding it reported', async () => {
+    const frame = buggyCluster().frame()
+    const finding = frame.findings.find((f) => f.property === 'commit-durability')!
+    const wrapper = await inspectorFor(frame, { kind: 'event', seq: finding.seq })
+    expect(wrapper.get('[data-testid="inspector-heading"]').text()).toBe(
+      'Written to stable storage',
+    )
+    expect(fields(wrapper).get('Committed entries are never deleted')).toBe(finding.explanation)
+  })
+
   it('says so when the selection is no longer in the frame, and shows raw JSON on request', async () => {
     const frame = steadyCluster(0).frame()
     const known = new Set([...frame.events, ...frame.milestones].map((e) => e.seq))

@@ -322,6 +322,14 @@ function inspectEvent(frame: Frame, seq: number, lookup?: EventLookup): Inspecti
     },
   ]
   sections.push(...eventSections(frame, event))
+  // The checker names, for each finding, the event at which it saw the break: this one?
+  const broken = frame.findings.filter((f) => f.seq === event.seq && event.kind !== 'finding')
+  if (broken.length > 0) {
+    sections.push({
+      title: 'Checker findings at this event',
+      fields: broken.map((f) => field(PROPERTIES[f.property].title, f.explanation)),
+    })
+  }
   return {
     heading: EVENT_TITLES[event.kind] ?? event.kind,
     subheading: `at ${formatTime(event.t)} · event ${event.seq}`,

@@ -1,6 +1,7 @@
 import type { Component } from 'vue'
 import type { PanelName } from '../../../shared/api/shell'
 import ClientPanel from '../components/ClientPanel.vue'
+import CheckerPanel from '../components/CheckerPanel.vue'
 import EventFeed from '../components/EventFeed.vue'
 import FaultPanel from '../components/FaultPanel.vue'
 import TimelinePanel from '../components/TimelinePanel.vue'
@@ -29,5 +30,5 @@ export const PANEL_REGISTRY: Record<PanelName, PanelEntry> = {
   faults: { title: 'Faults', placement: 'side', component: FaultPanel },
   client: { title: 'Client', placement: 'side', component: ClientPanel },
   inspector: { title: 'Inspector', placement: 'side', component: InspectorPanel },
-  checker: { title: 'Checker', placement: 'side', component: null },
+  checker: { title: 'Checker', placement: 'side', component: CheckerPanel },
 }
