@@ -2,6 +2,7 @@ import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import LabApp from './LabApp.vue'
 import { connectLabApi } from './api/connect'
+import { PRESENTER_HASH } from './api/presenter-channel'
 import { installTestHooks } from './test-hooks'
 import { useLibraryStore } from './stores/library'
 import { useSessionStore } from './stores/session'
@@ -46,6 +47,8 @@ connectLabApi().then(
       }
     })
     // The library after the session, so the flight recorder starts on the session shown.
+    // A presenter display shows the session of the page that opened it, which records it.
+    if (location.hash === PRESENTER_HASH) return session.connect(api)
     return session.connect(api).then(() => useLibraryStore(pinia).start(api))
   },
   (thrown: unknown) => session.report(thrown instanceof Error ? thrown.message : String(thrown)),

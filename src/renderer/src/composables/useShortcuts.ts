@@ -1,5 +1,6 @@
 import { onBeforeUnmount, onMounted } from 'vue'
 import { useControlsStore } from '../stores/controls'
+import { useNarrationStore } from '../stores/narration'
 import { usePlaybackStore } from '../stores/playback'
 import { useSessionStore } from '../stores/session'
 import { useUiStore } from '../stores/ui'
@@ -33,6 +34,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   { keys: ['f', 'F'], label: 'F', description: 'Fork: continue live from the timeline cursor' },
   { keys: ['n', 'N'], label: 'N', description: 'New cluster…' },
+  { keys: ['s', 'S'], label: 'S', description: 'Scenarios: lessons, bug demos, drills, files…' },
+  { keys: ['PageDown'], label: 'Page Down', description: 'Scenario: next step' },
+  { keys: ['PageUp'], label: 'Page Up', description: 'Scenario: back to the previous step' },
   { keys: ['?'], label: '?', description: 'Show keyboard shortcuts' },
 ]
 
@@ -52,6 +56,7 @@ export function useShortcuts(): void {
   const ui = useUiStore()
   const controls = useControlsStore()
   const playback = usePlaybackStore()
+  const narration = useNarrationStore()
   const actions: Record<string, () => unknown> = {
     // A replay or the scrubbed past plays in the page; else the live session.
     ' ': () => playback.toggle(),
@@ -67,6 +72,9 @@ export function useShortcuts(): void {
     a: () => controls.alignTimers(),
     f: () => playback.fork(),
     n: () => (ui.newClusterOpen = true),
+    s: () => (narration.pickerOpen = true),
+    PageDown: () => narration.next(),
+    PageUp: () => narration.back(),
     '?': () => (ui.shortcutsOpen = true),
   }
   const byKey = new Map<string, () => unknown>()
@@ -78,7 +86,7 @@ export function useShortcuts(): void {
   const onKey = (event: KeyboardEvent): void => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return
     if (typingInto(event.target)) return
-    if (ui.shortcutsOpen || ui.newClusterOpen) return
+    if (ui.shortcutsOpen || ui.newClusterOpen || narration.pickerOpen) return
     // Space and Enter on a button press the button, not the shortcut.
     if ((event.key === ' ' || event.key === 'Enter') && event.target instanceof HTMLButtonElement)
       return
