@@ -40,9 +40,11 @@ describe('CheckerPanel', () => {
     const row = wrapper.get('[data-property="conflict-only-truncation"]')
     expect(row.get('.checker-property__badge').text()).toBe(`violated ×${truncation.length}`)
     expect(row.get('button').attributes('aria-expanded')).toBe('true')
-    expect(row.findAll('.checker-finding__explanation').map((p) => p.text())).toEqual(
-      truncation.map((f) => f.explanation),
-    )
+    // The first few findings, then all of them on request.
+    const explanations = () => row.findAll('.checker-finding__explanation').map((p) => p.text())
+    expect(explanations()).toEqual(truncation.slice(0, 3).map((f) => f.explanation))
+    await row.get('.checker-finding--more button').trigger('click')
+    expect(explanations()).toEqual(truncation.map((f) => f.explanation))
     const durability = wrapper.get('[data-property="commit-durability"]')
     expect(durability.text()).toContain('a committed entry is never removed')
     expect(wrapper.get('[role="status"]').text()).toMatch(/^✕ 2 violated/)
