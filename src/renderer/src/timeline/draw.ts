@@ -425,7 +425,8 @@ export function drawTimeline(
       // Dashes only for duplicate copies (few): dashing thousands of lines is slow to raster.
       if (variant === 1) ctx.setLineDash([5, 3])
       if (batch.length > 0) {
-        ctx.globalAlpha = routine ? 0.45 : 0.85
+        // Lost messages in a crowd stay in the background: their drop markers say where.
+        ctx.globalAlpha = routine ? 0.45 : variant === 2 ? 0.45 : 0.85
         ctx.lineWidth = 1
         const d = batch.data
         ctx.beginPath()
