@@ -54,6 +54,8 @@ export function startRaftLab(options: RaftLabOptions): RaftLab {
   const devServerUrl = app.isPackaged ? undefined : options.devServerUrl
   const trustedOrigins = [APP_ORIGIN, ...(devServerUrl ? [new URL(devServerUrl).origin] : [])]
   let mainWindow: BrowserWindow | null = null
+  /** The presenter display: a second window on the same host (see openPresenterWindow). */
+  let presenterWindow: BrowserWindow | null = null
   let unregisterIpc: () => void = () => {}
 
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
@@ -63,16 +65,26 @@ export function startRaftLab(options: RaftLabOptions): RaftLab {
   const window = (): BrowserWindow | null =>
     mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow : null
 
+  const presenter = (): BrowserWindow | null =>
+    presenterWindow !== null && !presenterWindow.isDestroyed() ? presenterWindow : null
+
   const sendToPage = (channel: string, payload: unknown): void => {
     const target = window()
     if (target !== null && !target.webContents.isDestroyed())
       target.webContents.send(channel, payload)
   }
+  /** Batches go to every window showing the session. */
+  const sendBatch = (batch: unknown): void => {
+    sendToPage(BATCH_CHANNEL, batch)
+    const display = presenter()
+    if (display !== null && !display.webContents.isDestroyed())
+      display.webContents.send(BATCH_CHANNEL, batch)
+  }
 
   const host = new LabHost({
     clock,
     timer: clock,
-    onBatch: (batch) => sendToPage(BATCH_CHANNEL, batch),
+    onBatch: sendBatch,
   })
 
   const files = traceFileShell(dialog, window, host)
@@ -83,12 +95,8 @@ export function startRaftLab(options: RaftLabOptions): RaftLab {
     } satisfies MenuIntent)
 
   const isTrustedSender = (event: IpcMainInvokeEvent): boolean => {
-    const target = window()
-    return (
-      target !== null &&
-      event.sender === target.webContents &&
-      isTrustedFrame(event.senderFrame, trustedOrigins)
-    )
+    const sender = [window(), presenter()].find((w) => w?.webContents === event.sender)
+    return sender !== undefined && isTrustedFrame(event.senderFrame, trustedOrigins)
   }
 
   const openWindow = (): void => {
@@ -102,13 +110,31 @@ export function startRaftLab(options: RaftLabOptions): RaftLab {
     })
   }
 
+  /** The presenter display: the app's page in presenter mode (#presenter), same security. */
+  const openPresenterWindow = (): Promise<{ opened: boolean }> => {
+    const open = presenter()
+    if (open !== null) {
+      open.focus()
+      return Promise.resolve({ opened: true })
+    }
+    presenterWindow = createMainWindow(
+      options.preloadPath,
+      `${devServerUrl ?? APP_ENTRY_URL}#presenter`,
+      !app.isPackaged,
+    )
+    presenterWindow.on('closed', () => {
+      presenterWindow = null
+    })
+    return Promise.resolve({ opened: true })
+  }
+
   const ready = app.whenReady().then(() => {
     denyAllPermissions(session.defaultSession)
     protocol.handle(APP_SCHEME, appFileHandler(options.rendererRoot))
     unregisterIpc = registerLabIpc({
       ipcMain,
       serve: serveLabHost(host),
-      shell: files,
+      shell: { ...files, openPresenterWindow },
       isTrustedSender,
       log: (message) => console.warn(`[raftlab] ${message}`),
     })

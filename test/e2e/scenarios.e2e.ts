@@ -91,8 +91,11 @@ describe('Narrated scenarios: web build in Chromium', () => {
   })
 
   it('a second tab shows the same live session as a presenter display', async () => {
-    const display = await page.context().newPage()
-    await display.goto(`${page.url().split('#')[0]}#presenter`)
+    const [display] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByTestId('present-elsewhere').click(),
+    ])
+    expect(display.url()).toMatch(/#presenter$/)
     await display.locator('html.lab-presenter').waitFor()
     await narrationAt(display, 1, 'playing')
     // Driven from the first tab, shown in the second.

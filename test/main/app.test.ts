@@ -54,6 +54,30 @@ function batchesSent(): LabBatch[] {
     .map((m) => m.payload as LabBatch)
 }
 
+describe('the presenter window', () => {
+  it("opens once, with the main window's security settings, on the same host", async () => {
+    expect(await invoke('openPresenterWindow')).toEqual({ ok: true, value: { opened: true } })
+    expect(await invoke('openPresenterWindow')).toEqual({ ok: true, value: { opened: true } })
+    expect(BrowserWindow.instances).toHaveLength(2)
+    const display = BrowserWindow.instances[1]!
+    expect(display.options.webPreferences).toEqual(mainWindow().options.webPreferences)
+    expect(display.loadedUrl).toBe('raftlab://app/index.html#presenter')
+    // Its page may drive the session too (Next from the projector's laptop), and sees batches.
+    const fromDisplay = {
+      sender: display.webContents,
+      senderFrame: { url: 'raftlab://app/index.html#presenter', parent: null },
+    }
+    expect(
+      await invoke('startScenario', { scenario: { name: 'first-election' } }, fromDisplay),
+    ).toMatchObject({ ok: true })
+    clock.advance(100)
+    const toDisplay = display.webContents.sent.filter((m) => m.channel === BATCH_CHANNEL)
+    expect(toDisplay.length).toBeGreaterThan(0)
+    expect((toDisplay.at(-1)!.payload as LabBatch).narration?.scenario).toBe('first-election')
+    expect(batchesSent().at(-1)!.seq).toBe((toDisplay.at(-1)!.payload as LabBatch).seq)
+  })
+})
+
 describe('the desktop app at launch', () => {
   it('registers the app scheme, sandboxes every renderer and denies permissions', () => {
     expect(protocol.privileged).toEqual([
@@ -215,6 +239,7 @@ describe('the IPC handlers', () => {
       { scenario: { name: 'first-election' } },
       (v: { config: { nodes: number } }) => expect(v.config.nodes).toBe(5),
     ],
+    openPresenterWindow: [{}, (v: { opened: boolean }) => expect(v.opened).toBe(true)],
     // The live session is not a scenario: the narration commands answer with a clear error.
     scenarioNext: [{}, () => {}],
     scenarioBack: [{}, () => {}],

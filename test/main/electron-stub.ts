@@ -56,6 +56,7 @@ export class BrowserWindow extends Emitter {
     return Promise.resolve()
   }
   show(): void {}
+  focus(): void {}
   isDestroyed(): boolean {
     return this.destroyed
   }

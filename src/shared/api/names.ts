@@ -28,7 +28,12 @@ export const LAB_COMMAND_NAMES = [
 ] as const
 export type LabCommandName = (typeof LAB_COMMAND_NAMES)[number]
 
-export const SHELL_COMMAND_NAMES = ['saveTraceFile', 'openTraceFile', 'saveFile'] as const
+export const SHELL_COMMAND_NAMES = [
+  'saveTraceFile',
+  'openTraceFile',
+  'saveFile',
+  'openPresenterWindow',
+] as const
 export type ShellCommandName = (typeof SHELL_COMMAND_NAMES)[number]
 
 export const API_COMMAND_NAMES = [...LAB_COMMAND_NAMES, ...SHELL_COMMAND_NAMES] as const

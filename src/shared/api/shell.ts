@@ -55,6 +55,14 @@ export const shellCommands = {
       .strict(),
     reply: z.object({ saved: z.boolean(), fileName: z.string().nullable() }).strict(),
   },
+  /**
+   * A second screen for the projector: the same live session in presenter mode (desktop: a
+   * second window on the same host, with the same security settings; web: a second tab).
+   */
+  openPresenterWindow: {
+    request: z.object({}).strict(),
+    reply: z.object({ opened: z.boolean() }).strict(),
+  },
 } as const satisfies Record<ShellCommandName, { request: z.ZodType; reply: z.ZodType }>
 
 export type ShellCommands = typeof shellCommands
@@ -63,6 +71,7 @@ export interface ShellReplies {
   readonly saveTraceFile: { readonly saved: boolean; readonly fileName: string | null }
   readonly openTraceFile: { readonly opened: SessionInfo | null }
   readonly saveFile: { readonly saved: boolean; readonly fileName: string | null }
+  readonly openPresenterWindow: { readonly opened: boolean }
 }
 
 /** Panels the View menu can show or hide (the views of the lab). */

@@ -73,6 +73,14 @@ export function workerTransport(worker: Worker): LabTransport {
       download(parsed.data.fileName, parsed.data.data)
       return ok({ saved: true, fileName: parsed.data.fileName })
     },
+    // A second tab reaches this tab's host through api/presenter-channel.ts.
+    openPresenterWindow: () => {
+      const url = `${location.pathname}${location.search}#presenter`
+      const opened = window.open(url, 'raftlab-presenter') !== null
+      return Promise.resolve(
+        opened ? ok({ opened }) : fail('the browser blocked the presenter tab (allow pop-ups)'),
+      )
+    },
   }
 
   return {

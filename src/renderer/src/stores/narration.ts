@@ -76,13 +76,9 @@ export const useNarrationStore = defineStore('narration', () => {
     presenter.value = !presenter.value
   }
 
-  /** A second screen for the projector: the same live session in presenter mode. On the web,
-   * a tab that reaches this tab's host over a BroadcastChannel (api/presenter-channel.ts). */
-  function openPresenterDisplay(): void {
-    const url = `${location.pathname}${location.search}${PRESENTER_HASH}`
-    const opened = window.open(url, 'raftlab-presenter')
-    if (opened === null) session.report('the browser blocked the presenter window (allow pop-ups)')
-  }
+  /** A second screen for the projector: the same live session in presenter mode (desktop: a
+   * second window on the same host; web: a tab relayed through this one, presenter-channel.ts). */
+  const openPresenterDisplay = () => session.call('openPresenterWindow', {})
 
   return {
     pickerOpen,
