@@ -21,7 +21,8 @@ describe('Trace library: web build in Chromium', () => {
   const rows = () => page.getByTestId('library-row')
   const events = async (row: Locator) => Number(await row.getAttribute('data-events'))
   const rowById = (id: string) => page.locator(`[data-row="${id}"]`)
-  /** The library id of the session recovered after the reload. */
+  /** The library id of the session recorded, then recovered after the reload. */
+  let recordedId = ''
   let recoveredId = ''
 
   async function openLibrary(): Promise<void> {
@@ -66,7 +67,22 @@ describe('Trace library: web build in Chromium', () => {
     const recording = rows().and(page.locator('[data-status="recording"]'))
     // A flush every few seconds: the row's event count catches up with the session.
     await expect.poll(() => events(recording), { timeout: 10_000 }).toBeGreaterThan(1000)
+    recordedId = (await recording.getAttribute('data-row'))!
     await shot('recording')
+  })
+
+  it('a second tab does not offer a session another tab is recording for recovery', async () => {
+    const other = await page.context().newPage()
+    await other.goto(page.url())
+    // Its library has started once its own session is listed, recording, beside the first.
+    await other.getByTestId('library-button').click()
+    await expect
+      .poll(() => other.locator('[data-testid="library-row"][data-status="recording"]').count(), {
+        timeout: 10_000,
+      })
+      .toBe(2)
+    expect(await other.getByTestId('recovery').count()).toBe(0)
+    await other.close()
   })
 
   it('after a reload offers the cut-short session for recovery, and keeps it', async () => {
@@ -74,13 +90,18 @@ describe('Trace library: web build in Chromium', () => {
     const prompt = page.getByTestId('recovery')
     await expect.poll(() => prompt.isVisible(), { timeout: 10_000 }).toBe(true)
     await shot('recovery')
-    await prompt.getByTestId('recover').click()
+    // Both tabs' sessions were cut short: keep the first tab's, discard the second's.
+    const offered = prompt.getByTestId('recovery-row')
+    expect(await offered.count()).toBe(2)
+    await prompt.locator(`[data-row="${recordedId}"]`).getByTestId('recover').click()
+    await offered.getByTestId('discard').click()
     await expect.poll(() => prompt.count()).toBe(0)
     await openLibrary()
     const recovered = rows().and(page.locator('[data-status="unsaved"]'))
     await expect.poll(() => recovered.count()).toBe(1)
     expect(await events(recovered)).toBeGreaterThan(1000)
     recoveredId = (await recovered.getAttribute('data-row'))!
+    expect(recoveredId).toBe(recordedId)
   })
 
   it('opens the recovered trace for replay and scrubs it', async () => {

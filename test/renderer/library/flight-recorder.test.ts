@@ -9,6 +9,7 @@ import {
   flushEvery,
   recoverRecording,
   unfinishedRecordings,
+  webRecordingLocks,
 } from '../../../src/renderer/src/library/flight-recorder'
 import { loadTrace, saveTrace, setStorageLimit } from '../../../src/renderer/src/library/library'
 import { FakeClock } from '../../shared/host/fake-clock'
@@ -172,5 +173,43 @@ describe('FlightRecorder', () => {
     await recorder.start(host.info().session)
     expect(evicted).toEqual(['old'])
     expect(await db.traces.get(unsaved.id)).toBeUndefined()
+  })
+})
+
+describe('recordings held by a live page', () => {
+  /** Locks as the Web Locks API keeps them, for one origin, in memory. */
+  function fakeLocks() {
+    const held = new Set<string>()
+    return {
+      request(name: string, callback: () => Promise<void>) {
+        held.add(name)
+        return callback().then(() => {
+          held.delete(name)
+        })
+      },
+      query: async () => ({ held: [...held].map((name) => ({ name })) }),
+    }
+  }
+
+  it('are not offered for recovery: another tab is recording them; once released they are', async () => {
+    const host = makeHost()
+    const locks = webRecordingLocks(fakeLocks())
+    const recorder = new FlightRecorder({
+      db,
+      source: async (session, from, limit) => host.traceText(session, from, limit),
+      now: () => 1,
+      locks,
+    })
+    const id = await recorder.start(host.info().session)
+    host.runTo(500)
+    await recorder.flush()
+    // A second tab opens the library while the first one records.
+    expect(await unfinishedRecordings(db, locks)).toEqual([])
+    await recorder.stop()
+    expect((await db.traces.get(id))!.status).toBe('unsaved')
+    // A page that died holds nothing: its row, still 'recording', is offered.
+    await db.traces.update(id, { status: 'recording' })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect((await unfinishedRecordings(db, locks)).map((r) => r.id)).toEqual([id])
   })
 })

@@ -24,8 +24,49 @@ export interface FlightRecorderOptions {
   readonly onEvicted?: (rows: readonly TraceRow[]) => void
   /** Told when a flush failed (a full disk, the host gone); recording goes on. */
   readonly onError?: (error: Error | LibraryQuotaError) => void
+  /** Marks a recording as alive while this page records it (see RecordingLocks). */
+  readonly locks?: RecordingLocks
 }
 
+/**
+ * Which recordings a live page holds. A row left 'recording' is a session cut short only if no
+ * page holds it: another tab or window of the app may be recording it right now. In the app
+ * these are Web Locks, which the browser releases when a page dies or reloads.
+ */
+export interface RecordingLocks {
+  /** Holds the recording's lock until the returned function is called. */
+  hold(traceId: string): () => void
+  /** The recordings some live page holds now. */
+  held(): Promise<ReadonlySet<string>>
+}
+
+const LOCK_PREFIX = 'raftlab-recording:'
+
+/** RecordingLocks on the Web Locks API (navigator.locks), for browsers and Electron. */
+export function webRecordingLocks(locks: {
+  request(name: string, callback: () => Promise<void>): Promise<unknown>
+  query(): Promise<{ held?: { name?: string }[] }>
+}): RecordingLocks {
+  return {
+    hold(traceId) {
+      let release = (): void => {}
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      void locks.request(LOCK_PREFIX + traceId, () => held)
+      return release
+    },
+    async held() {
+      const state = await locks.query()
+      const names = (state.held ?? []).map((lock) => lock.name ?? '')
+      return new Set(
+        names
+          .filter((name) => name.startsWith(LOCK_PREFIX))
+          .map((name) => name.slice(LOCK_PREFIX.length)),
+      )
+    },
+  }
+}
 /** What a recording is, beyond its session: where it came from. */
 export interface RecordingOrigin {
   readonly name?: string
@@ -61,6 +102,7 @@ function hasViolation(text: string): boolean {
  */
 export class FlightRecorder {
   private recording: Recording | null = null
+  private releaseLock: () => void = () => {}
   private busy: Promise<void> = Promise.resolve()
   private readonly perChunk: number
 
@@ -86,8 +128,10 @@ export class FlightRecorder {
       if (this.recording?.session === session) return
       await this.finishCurrent()
       const created = this.options.now()
+      const id = crypto.randomUUID()
+      this.releaseLock = this.options.locks?.hold(id) ?? (() => {})
       this.recording = {
-        id: crypto.randomUUID(),
+        id,
         session,
         name: origin.name ?? `Session ${new Date(created).toLocaleString()}`,
         created,
@@ -126,6 +170,7 @@ export class FlightRecorder {
       await this.copy()
     } finally {
       this.recording = null
+      this.releaseLock()
       await this.options.db.traces
         .where('id')
         .equals(recording.id)
@@ -210,8 +255,14 @@ export class FlightRecorder {
 }
 
 /** Sessions cut short (a crash or a reload while recording): status 'recording' at start-up. */
-export function unfinishedRecordings(db: LibraryDb): Promise<TraceRow[]> {
-  return db.traces.where('status').equals('recording').sortBy('created')
+export async function unfinishedRecordings(
+  db: LibraryDb,
+  locks?: RecordingLocks,
+): Promise<TraceRow[]> {
+  const rows = await db.traces.where('status').equals('recording').sortBy('created')
+  // Without a way to tell (no Web Locks), every such row is offered.
+  const alive = (await locks?.held().catch(() => null)) ?? new Set<string>()
+  return rows.filter((row) => !alive.has(row.id))
 }
 
 /** Recover: keep the cut-short session in the library as an unsaved session. */

@@ -13,6 +13,7 @@ import {
   flushEvery,
   recoverRecording,
   unfinishedRecordings,
+  webRecordingLocks,
 } from '../library/flight-recorder'
 import { exportFileName, TEXT_ENCODERS, type ExportFormat } from '../library/formats'
 import { decodeTraceFile, importFile, type ImportProgress } from '../library/import'
@@ -197,10 +198,16 @@ export const useLibraryStore = defineStore('library', () => {
       worker = null
     }
     db = new LibraryDb(name)
+    // Another tab or window may be recording: its sessions are not offered for recovery.
+    const webLocks = typeof navigator !== 'undefined' ? navigator.locks : undefined
+    const locks =
+      typeof webLocks?.request === 'function' && typeof webLocks.query === 'function'
+        ? webRecordingLocks(webLocks)
+        : undefined
     try {
       await db.open()
       await purgeDeleted(db)
-      unfinished.value = await unfinishedRecordings(db)
+      unfinished.value = await unfinishedRecordings(db, locks)
     } catch (thrown) {
       error.value = `The trace library could not be opened: ${errorMessage(thrown)}`
       db = null
@@ -224,6 +231,7 @@ export const useLibraryStore = defineStore('library', () => {
         return result.value
       },
       now: () => Date.now(),
+      ...(locks !== undefined ? { locks } : {}),
       onEvicted: (evicted) => {
         notice.value = `Removed ${evicted.length} unsaved session${evicted.length === 1 ? '' : 's'} (oldest first) to stay within the storage limit: ${evicted.map((r) => r.name).join(', ')}`
       },
