@@ -56,10 +56,10 @@ const focusedName = (page: Page) =>
     (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('aria-label'),
   )
 
-async function openPanel(page: Page, title: string): Promise<void> {
+async function setPanel(page: Page, title: string, open: boolean): Promise<void> {
   await page.getByTestId('panels-menu').click()
   const item = page.getByRole('menuitemcheckbox', { name: title, exact: true })
-  if ((await item.getAttribute('aria-checked')) !== 'true') await item.click()
+  if ((await item.getAttribute('aria-checked')) !== String(open)) await item.click()
   await page.keyboard.press('Escape')
   await expect.poll(() => page.getByRole('menu', { name: 'Panels' }).count()).toBe(0)
 }
@@ -105,6 +105,8 @@ for (const target of availableTargets()) {
     })
 
     it('crashes the leader from its node menu; a new leader is elected; restart brings it back', async () => {
+      // The cluster view and the side panels only: the timeline has its own tests.
+      await setPanel(page, 'Timeline', false)
       await expect.poll(() => leader(page), { timeout: 15_000 }).not.toBeNull()
       const old = (await leader(page))!.id
       await page.locator(`[data-node="${old}"]`).click({ button: 'right' })
@@ -116,7 +118,6 @@ for (const target of availableTargets()) {
       await expect
         .poll(async () => (await leader(page))?.id ?? old, { timeout: 10_000 })
         .not.toBe(old)
-      await shot('2-new-leader')
 
       await page.locator(`[data-node="${old}"]`).click({ button: 'right' })
       await menu.getByRole('menuitem', { name: 'Restart', exact: true }).click()
@@ -140,8 +141,8 @@ for (const target of availableTargets()) {
     })
 
     it('partitions a minority with the old leader: it cannot commit while the majority does; healing rolls its entries back', async () => {
-      await openPanel(page, 'Faults')
-      await openPanel(page, 'Client')
+      await setPanel(page, 'Faults', true)
+      await setPanel(page, 'Client', true)
       const old = (await leader(page))!
       await page.locator('[data-preset="minority-with-leader"]').click()
       await expect.poll(() => page.locator('.cluster-group').count()).toBe(2)
@@ -286,10 +287,8 @@ for (const target of availableTargets()) {
           expect.stringMatching(/at least 3x the heartbeat interval/),
         ])
       await shot('7-new-cluster-errors')
-      await dialog.getByLabel('Nodes').fill('7')
-      await dialog.getByLabel('Election timeout min').fill('150')
-      await dialog.getByRole('button', { name: 'Create' }).click()
-      await expect.poll(() => page.locator('[data-node]').count()).toBe(7)
+      await dialog.getByRole('button', { name: 'Cancel' }).click()
+      await expect.poll(() => dialog.count()).toBe(0)
     })
   })
 }
