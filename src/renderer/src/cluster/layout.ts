@@ -79,11 +79,11 @@ export function ringLayout(nodes: readonly NodeId[], faults: NetworkFaults): Rin
             members,
             majority: members.length > n / 2,
             path: sectorPath(inner, outer, first - pad, last + pad),
-            label: polar(outer + 11, middle),
+            label: polar(outer + 20, middle),
           }
         })
       : []
-  const extent = ringRadius + nodeRadius + (sectors.length > 0 ? 62 : 48)
+  const extent = ringRadius + nodeRadius + (sectors.length > 0 ? 70 : 48)
   const viewBox = `${CENTER - extent} ${CENTER - extent} ${2 * extent} ${2 * extent}`
   return { viewBox, ringRadius, nodeRadius, positions, sectors }
 }
