@@ -1,20 +1,34 @@
 import { describe, expect, it } from 'vitest'
 import type { LabBatch } from '../../../src/shared/api/batch'
-import { LiveHistory } from '../../../src/renderer/src/playback/live-history'
+import type { LabHost } from '../../../src/shared/host/lab-host'
+import type { ClusterEvent } from '../../../src/shared/sim/events'
+import { LiveHistory, type HistoryOptions } from '../../../src/renderer/src/playback/live-history'
 import { TraceScrubber } from '../../../src/renderer/src/playback/scrubber'
 import { MAX_EVENTS_PER_BATCH } from '../../../src/shared/host/lab-host'
 import { stateAt } from '../../../src/shared/trace'
 import { hostedLab, settle } from './harness'
 
+/** Every event the host has, slice by slice. */
+function allEvents(host: LabHost): ClusterEvent[] {
+  const events: ClusterEvent[] = []
+  let from = 0
+  for (;;) {
+    const slice = host.traceSlice(from, 1e12, 50_000)
+    for (const event of slice.events) if (event.seq === events.length) events.push(event)
+    if (!slice.truncated) return events
+    from = slice.events.at(-1)!.t
+  }
+}
+
 /** A history fed by a host's batches, fetching what they lack through traceSlice. */
-function follow(options: Parameters<typeof hostedLab>[0] = {}) {
+function follow(options: Parameters<typeof hostedLab>[0] = {}, history_: HistoryOptions = {}) {
   const lab = hostedLab(options)
   const batches: LabBatch[] = []
   let history: LiveHistory | null = null
   const fetchSlice = async (from: number, to: number) => lab.host.traceSlice(from, to, 500)
   const feed = (batch: LabBatch) => {
     if (history === null || history.session !== batch.session) {
-      history = new LiveHistory(batch.session, lab.host.cluster.config, fetchSlice)
+      history = new LiveHistory(batch.session, lab.host.cluster.config, fetchSlice, history_)
     }
     history.receive(batch)
   }
@@ -35,7 +49,7 @@ describe('the live history in the page', () => {
     lab.clock.advance(2000)
     for (const batch of lab.batches) lab.feed(batch)
     await settle()
-    const recorded = lab.host.traceSlice(0, 1e9, 50_000).events
+    const recorded = allEvents(lab.host)
     expect(lab.history.events.map((e) => e.seq)).toEqual(recorded.map((e) => e.seq))
     expect(lab.history.broken).toBeNull()
     expect(lab.history.columns.length).toBe(recorded.length)
@@ -54,7 +68,7 @@ describe('the live history in the page', () => {
     for (const batch of lab.batches.slice(2)) lab.feed(batch)
     expect(lab.history.catchingUp).toBe(true)
     await settle(200)
-    const all = lab.host.traceSlice(0, 1e12, 50_000).events
+    const all = allEvents(lab.host)
     expect(lab.history.catchingUp).toBe(false)
     expect(lab.history.broken).toBeNull()
     expect(lab.history.events.length).toBe(all.length)
@@ -73,7 +87,7 @@ describe('the live history in the page', () => {
     // The host's events as a trace without checkpoints: stateAt then replays them all.
     const trace = {
       ...lab.history.trace(),
-      events: lab.host.traceSlice(0, 1e9, 50_000).events,
+      events: allEvents(lab.host),
       checkpoints: [],
     }
     for (const t of [0, 140, 700, 1499, 1500, 1501, 2200, 2999]) {
@@ -91,4 +105,43 @@ describe('the live history in the page', () => {
       expect(frame.events.at(-1)?.t ?? 0).toBeLessThanOrEqual(t)
     }
   })
+
+  it('lets its oldest events go past its limit, and gives exact frames of what it keeps', async () => {
+    const lab = follow({ running: false }, { limit: 40_000, keep: 25_000 })
+    for (let t = 20_000; t <= 200_000; t += 20_000) {
+      lab.host.runTo(t)
+      lab.clock.advance(20)
+    }
+    for (const batch of lab.batches) lab.feed(batch)
+    await settle(300)
+    const history = lab.history
+    const all = allEvents(lab.host)
+    expect(all.length).toBeGreaterThan(60_000)
+    expect(history.broken).toBeNull()
+    expect(history.base).toBeGreaterThan(0)
+    expect(history.base % 10_000).toBe(0)
+    expect(history.events.length).toBeLessThanOrEqual(40_000)
+    expect(history.events[0]!.seq).toBe(history.base)
+    expect(history.events.at(-1)!.seq).toBe(all.length - 1)
+    expect(history.eventAt(history.base + 5)).toBe(history.events[5])
+    expect(history.eventAt(history.base - 1)).toBeNull()
+    expect(history.columns.startT).toBe(all[history.base - 1]!.t)
+
+    // Frames of what is kept are the playback reducer's over the whole run.
+    const scrubber = new TraceScrubber(history)
+    const whole = { ...history.trace(), events: all, checkpoints: [] }
+    const first = history.events[0]!.t
+    for (const t of [first + 1, (first + history.end) / 2, history.end - 1]) {
+      const frame = scrubber.frameAt(t)!
+      const state = stateAt(whole, t)
+      expect(frame.nodes.map((n) => [n.id, n.role, n.currentTerm, n.status])).toEqual(
+        state.nodes.map((n) => [n.id, n.role, n.currentTerm, n.status]),
+      )
+      expect([...frame.logs.values()]).toEqual(state.nodes.map((n) => n.log))
+      for (const node of state.nodes) {
+        const span = history.columns.spanAt(node.id, t)!
+        expect(span.term).toBe(node.currentTerm)
+      }
+    }
+  }, 60_000)
 })

@@ -18,24 +18,49 @@ import type { ScrubSource } from './scrubber'
 export type FetchSlice = (from: number, to: number) => Promise<TraceSlice | null>
 
 /**
- * The live session's whole run, in the page: every event, the timeline's columns of them, and
+ * How much of a live session the page keeps: past HISTORY_LIMIT events, the oldest go, down to
+ * about HISTORY_KEEP (at a checkpoint). A session at 100x makes tens of thousands of events a
+ * second; the host keeps the whole run (export it, or open it in the library, to see it all).
+ */
+export const HISTORY_LIMIT = 1_000_000
+export const HISTORY_KEEP = 600_000
+
+export interface HistoryOptions {
+  /** Called after events went in (the store bumps a version views watch). */
+  readonly changed?: () => void
+  readonly limit?: number
+  readonly keep?: number
+}
+
+/**
+ * The live session's run, in the page: its events, the timeline's columns of them, and
  * checkpoints every DEFAULT_CHECKPOINT_EVERY events, so the cursor can go back to any moment
  * without asking the host (docs/decisions/0004-scrubbing-in-the-page.md).
  *
  * Fed the host's batches in order. Events a batch could not carry (it was capped), and those of
  * a session that ran before the page connected, are fetched as trace slices; batches that come
  * in meanwhile wait behind the gap, so events always go in by seq, without holes.
+ *
+ * A long session's oldest events go once there are more than `limit`: the history then starts
+ * at a checkpoint (`base` is the seq of its first event), and its trace, columns and frames
+ * count events from there.
  */
 export class LiveHistory implements ScrubSource {
-  readonly events: ClusterEvent[] = []
-  readonly columns: TimelineColumns
+  private eventList: ClusterEvent[] = []
+  private columnsValue: TimelineColumns
   private readonly builder: PlaybackBuilder
-  private readonly checkpoints: Checkpoint[] = []
+  /** Checkpoints, `at` counted from `base`. */
+  private checkpoints: Checkpoint[] = []
   private entriesAtCheckpoint = 0
   private view: Trace | null = null
   private readonly waiting: (readonly ClusterEvent[])[] = []
   private filling = false
   private latestT = 0
+  private readonly changed: () => void
+  private readonly limit: number
+  private readonly keep: number
+  /** Seq of the first event kept. */
+  base = 0
   /** Why the history stopped before the present (events the host no longer has); else null. */
   broken: string | null = null
   /** Why checkpoints stopped (events the playback reducer could not follow); else null. */
@@ -47,11 +72,22 @@ export class LiveHistory implements ScrubSource {
     readonly session: number,
     readonly config: ClusterConfig,
     private readonly fetchSlice: FetchSlice,
-    /** Called after events went in (the store bumps a version views watch). */
-    private readonly changed: () => void = () => {},
+    options: HistoryOptions = {},
   ) {
-    this.columns = new TimelineColumns(config.nodes)
+    this.changed = options.changed ?? (() => {})
+    this.limit = options.limit ?? HISTORY_LIMIT
+    this.keep = Math.min(options.keep ?? HISTORY_KEEP, this.limit)
+    this.columnsValue = new TimelineColumns(config.nodes)
     this.builder = new PlaybackBuilder(config)
+  }
+
+  /** The events kept, oldest first: events[i].seq === base + i. */
+  get events(): readonly ClusterEvent[] {
+    return this.eventList
+  }
+
+  get columns(): TimelineColumns {
+    return this.columnsValue
   }
 
   /** Time the session has reached (at or after its last event). */
@@ -64,11 +100,16 @@ export class LiveHistory implements ScrubSource {
     return this.filling || this.waiting.length > 0
   }
 
+  /** The event with this seq, if kept. */
+  eventAt(seq: number): ClusterEvent | null {
+    return this.eventList[seq - this.base] ?? null
+  }
+
   receive(batch: LabBatch): void {
     if (batch.session !== this.session) return
     if (batch.t > this.latestT) {
       this.latestT = batch.t
-      this.columns.extendTo(batch.t)
+      this.columnsValue.extendTo(batch.t)
     }
     if (batch.events.length > 0) this.waiting.push(batch.events)
     this.drain()
@@ -76,7 +117,7 @@ export class LiveHistory implements ScrubSource {
   }
 
   /**
-   * The run so far as a trace, for seeking (not for saving: the host exports the real one). The
+   * The kept run as a trace, for seeking (not for saving: the host exports the real one). The
    * same object until the next checkpoint (seeking indexes checkpoints per trace object); its
    * events array grows in place.
    */
@@ -94,17 +135,16 @@ export class LiveHistory implements ScrubSource {
           checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
         },
         inputs: [],
-        events: this.events,
-        // A new array per checkpoint: seeking indexes checkpoints per trace object.
+        events: this.eventList,
         checkpoints: this.checkpoints.slice(),
-        end: { t: this.latestT, step: 0, eventCount: this.events.length, inputCount: 0 },
+        end: { t: this.latestT, step: 0, eventCount: this.eventList.length, inputCount: 0 },
       }
     }
     return this.view
   }
 
   private get nextSeq(): number {
-    return this.events.length
+    return this.base + this.eventList.length
   }
 
   private drain(): void {
@@ -123,10 +163,11 @@ export class LiveHistory implements ScrubSource {
   /** Fetch the events before seq `until` (at or before time `untilT`) that the page lacks. */
   private async fetchGap(until: number, untilT: number): Promise<void> {
     this.filling = true
-    this.fill = { done: 0, of: until - this.nextSeq }
     const need = until - this.nextSeq
+    this.fill = { done: 0, of: need }
     try {
-      let from = this.events.length > 0 ? this.events[this.events.length - 1]!.t : 0
+      const last = this.eventList[this.eventList.length - 1]
+      let from = last !== undefined ? last.t : 0
       // `to` just past untilT: the slice is half-open, and events at untilT may be missing too.
       const to = untilT + Math.max(0.001, untilT * 1e-12)
       while (this.nextSeq < until) {
@@ -160,21 +201,56 @@ export class LiveHistory implements ScrubSource {
   }
 
   private add(event: ClusterEvent): void {
-    this.events.push(event)
-    this.columns.append(event)
-    if (this.checkpointError === null) {
-      try {
-        this.builder.apply(event)
-        if (this.builder.count % DEFAULT_CHECKPOINT_EVERY === 0) {
-          this.checkpoints.push(this.builder.checkpoint(this.entriesAtCheckpoint))
-          this.entriesAtCheckpoint = this.builder.table.size
-          this.view = null
-        }
-      } catch (thrown) {
-        // Checkpoints stop here; the frames past this point will say why they cannot be built.
-        this.checkpointError = thrown instanceof Error ? thrown.message : String(thrown)
-      }
-    }
+    this.eventList.push(event)
+    this.columnsValue.append(event)
     if (event.t > this.latestT) this.latestT = event.t
+    if (this.checkpointError !== null) return
+    try {
+      this.builder.apply(event)
+      if (this.builder.count % DEFAULT_CHECKPOINT_EVERY === 0) {
+        const checkpoint = this.builder.checkpoint(this.entriesAtCheckpoint)
+        this.checkpoints.push({ ...checkpoint, at: checkpoint.at - this.base })
+        this.entriesAtCheckpoint = this.builder.table.size
+        this.view = null
+        if (this.eventList.length > this.limit) this.letOldestGo()
+      }
+    } catch (thrown) {
+      // Checkpoints stop here; the frames past this point will say why they cannot be built.
+      this.checkpointError = thrown instanceof Error ? thrown.message : String(thrown)
+    }
+  }
+
+  /**
+   * Keep about `keep` events: start the history at the checkpoint that leaves at least that
+   * many. That checkpoint becomes a whole one (every log entry the later checkpoints refer to,
+   * so they need no earlier one), and the timeline's columns are built again from it.
+   */
+  private letOldestGo(): void {
+    const target = this.eventList.length - this.keep
+    const index = this.checkpoints.findIndex((checkpoint) => checkpoint.at >= target)
+    if (index < 0) return
+    const cut = this.checkpoints[index]!
+    if (cut.at === 0) return
+    const whole: Checkpoint = {
+      ...cut,
+      at: 0,
+      entries: this.checkpoints.slice(0, index + 1).flatMap((checkpoint) => checkpoint.entries),
+    }
+    this.checkpoints = [
+      whole,
+      ...this.checkpoints
+        .slice(index + 1)
+        .map((checkpoint) => ({ ...checkpoint, at: checkpoint.at - cut.at })),
+    ]
+    this.eventList = this.eventList.slice(cut.at)
+    this.base += cut.at
+    const columns = new TimelineColumns(this.config.nodes, this.base, {
+      t: cut.t,
+      nodes: cut.nodes,
+    })
+    columns.appendAll(this.eventList)
+    columns.extendTo(this.latestT)
+    this.columnsValue = columns
+    this.view = null
   }
 }

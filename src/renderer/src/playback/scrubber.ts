@@ -39,6 +39,9 @@ const NO_ARMED = new Map<NodeId, number>()
 export class TraceScrubber {
   private builder: PlaybackBuilder | null = null
   private parts: StateParts | null = null
+  /** The events the cached state was built from (a live history replaces them when it lets
+   * its oldest go, and counts change meaning). */
+  private events: readonly ClusterEvent[] | null = null
   /** Why the last frame could not be built (a run whose events do not fit together). */
   error: string | null = null
 
@@ -102,6 +105,11 @@ export class TraceScrubber {
   }
 
   private partsAt(trace: Trace, count: number): StateParts | null {
+    if (trace.events !== this.events) {
+      this.events = trace.events
+      this.builder = null
+      this.parts = null
+    }
     if (this.parts !== null && this.parts.count === count) return this.parts
     try {
       let builder = this.builder

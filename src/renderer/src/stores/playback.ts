@@ -123,7 +123,7 @@ export const usePlaybackStore = defineStore('playback', () => {
       info.session,
       info.config,
       (from, to) => session.call('traceSlice', { from, to }),
-      () => changes.value++,
+      { changed: () => changes.value++ },
     )
     history.value = markRaw(next)
     liveScrubber = new TraceScrubber(next)
@@ -179,7 +179,8 @@ export const usePlaybackStore = defineStore('playback', () => {
   /** Move the cursor to virtual time t (clamped to the run): views show that moment. */
   function seek(t: number): void {
     if (!Number.isFinite(t)) return
-    const start = 0
+    // A long live session's page keeps its latest events only: the cursor stays on them.
+    const start = columns.value?.startT ?? 0
     cursor.value = Math.min(Math.max(t, start), end.value)
   }
 
@@ -326,8 +327,9 @@ export const usePlaybackStore = defineStore('playback', () => {
 
   /** The event with this seq in the run the cursor moves over (for tooltips and the inspector). */
   function eventAt(seq: number): ClusterEvent | null {
-    const trace = replay.value?.trace ?? history.value?.trace() ?? null
-    return trace?.events[seq] ?? null
+    const r = replay.value
+    if (r !== null) return r.trace.events[seq] ?? null
+    return history.value?.eventAt(seq) ?? null
   }
 
   /**

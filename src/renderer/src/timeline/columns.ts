@@ -159,6 +159,18 @@ interface LaneState {
   term: number
 }
 
+/** Where a store that does not start with the run starts: each node's role, status and term
+ * then (a live history that let its oldest events go). */
+export interface ColumnsStart {
+  readonly t: number
+  readonly nodes: readonly {
+    readonly id: NodeId
+    readonly role: Role
+    readonly status: 'up' | 'crashed' | 'paused'
+    readonly currentTerm: number
+  }[]
+}
+
 export class TimelineColumns {
   /** Number of node lanes (node ids 1 … nodes). */
   readonly nodes: number
@@ -195,8 +207,10 @@ export class TimelineColumns {
   readonly pairs: (TimeSeries | undefined)[] = new Array<TimeSeries | undefined>(PAIRS)
   /** Arrows added out of time order (a copy duplicated by hand, long after its send). */
   readonly extraArrows = new I32Column()
-  /** Arrow of copy 0 by message id (-1: none). */
+  /** Arrow of copy 0 by message id - idBase (-1: none). */
   private readonly arrowOfId = new I32Column(1024)
+  /** The first message id this store saw (a late start sees ids from far along). */
+  private idBase = -1
   /** Arrows of copies 1, 2 … by id * 65536 + copy. */
   private readonly copyArrows = new Map<number, number>()
 
@@ -225,14 +239,24 @@ export class TimelineColumns {
   private endT = 0
   private versionValue = 0
 
-  constructor(nodes: number, firstSeq = 0) {
+  /** Time the store starts at (0, or a later start's). */
+  private readonly startTime: number
+
+  constructor(nodes: number, firstSeq = 0, start: ColumnsStart | null = null) {
     this.nodes = nodes
     this.firstSeq = firstSeq
+    this.startTime = start?.t ?? 0
+    this.endT = this.startTime
     this.spans = []
     for (let lane = 0; lane <= nodes; lane++) {
       this.spans.push(new LaneSpans())
-      this.lanes.push({ role: SPAN.follower, status: 'up', term: 0 })
-      if (lane > 0) this.openSpan(lane, 0, -1)
+      const node = start?.nodes.find((n) => n.id === lane)
+      this.lanes.push({
+        role: node !== undefined ? ROLE_CODE[node.role] : SPAN.follower,
+        status: node?.status ?? 'up',
+        term: node?.currentTerm ?? 0,
+      })
+      if (lane > 0) this.openSpan(lane, this.startTime, -1)
     }
     for (let i = 0; i < 6; i++) this.statsAt.push(0)
   }
@@ -265,7 +289,7 @@ export class TimelineColumns {
 
   /** Time of the first event (0 for an empty store). */
   get startT(): number {
-    return this.eventT.length > 0 ? Math.min(this.eventT.get(0), 0) : 0
+    return this.startTime
   }
 
   get end(): number {
@@ -323,8 +347,12 @@ export class TimelineColumns {
             style = message.success ? ARROW.appendOk : ARROW.appendRejected
         }
         const arrow = this.addArrow(t, event.from, event.to, style, 0, event.id, 0, event.seq)
-        while (this.arrowOfId.length <= event.id) this.arrowOfId.push(-1)
-        this.arrowOfId.set(event.id, arrow)
+        if (this.idBase < 0) this.idBase = event.id
+        const slot = event.id - this.idBase
+        if (slot >= 0) {
+          while (this.arrowOfId.length <= slot) this.arrowOfId.push(-1)
+          this.arrowOfId.set(slot, arrow)
+        }
         break
       }
       case 'deliver': {
@@ -348,7 +376,7 @@ export class TimelineColumns {
       case 'duplicate': {
         lane = event.from
         counters[3]!++
-        const original = event.id < this.arrowOfId.length ? this.arrowOfId.get(event.id) : -1
+        const original = this.arrowOf(event.id)
         if (original >= 0) {
           ref = this.addArrow(
             this.arrowStart.get(original),
@@ -561,12 +589,7 @@ export class TimelineColumns {
 
   /** The arrow of (id, copy) arrived or was dropped at t; returns it (-1 when unknown). */
   private endArrow(id: number, copy: number, t: number, seq: number, flags: number): number {
-    const arrow =
-      copy === 0
-        ? id < this.arrowOfId.length
-          ? this.arrowOfId.get(id)
-          : -1
-        : (this.copyArrows.get(id * 65536 + copy) ?? -1)
+    const arrow = this.arrowOf(id, copy)
     if (arrow < 0) return -1
     this.arrowEnd.set(arrow, t)
     this.arrowEndSeq.set(arrow, seq)
@@ -589,7 +612,12 @@ export class TimelineColumns {
 
   /** The arrow of a message copy, or -1. */
   arrowOf(id: number, copy = 0): number {
-    if (copy === 0) return id >= 0 && id < this.arrowOfId.length ? this.arrowOfId.get(id) : -1
+    if (copy === 0) {
+      const slot = id - this.idBase
+      return this.idBase >= 0 && slot >= 0 && slot < this.arrowOfId.length
+        ? this.arrowOfId.get(slot)
+        : -1
+    }
     return this.copyArrows.get(id * 65536 + copy) ?? -1
   }
 
