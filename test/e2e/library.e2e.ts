@@ -94,6 +94,7 @@ describe('Trace library: web build in Chromium', () => {
     const offered = prompt.getByTestId('recovery-row')
     expect(await offered.count()).toBe(2)
     await prompt.locator(`[data-row="${recordedId}"]`).getByTestId('recover').click()
+    await expect.poll(() => offered.count()).toBe(1)
     await offered.getByTestId('discard').click()
     await expect.poll(() => prompt.count()).toBe(0)
     await openLibrary()

@@ -188,3 +188,10 @@ describe('editing the library', () => {
 it('Dexie sees the fake IndexedDB (the unit tests run without a browser)', () => {
   expect(Dexie.dependencies.indexedDB).toBeDefined()
 })
+
+it('loadTrace hands over the whole file text: what a fork sends to the host', async () => {
+  const row = await saveTrace(db, trace, { name: 'x', created: 1, chunkEvents: 700 })
+  let text = ''
+  await loadTrace(db, row.id, { text: (t) => (text = t), yieldToPage: async () => {} })
+  expect(text).toBe(encodeTraceText(trace))
+})

@@ -170,6 +170,8 @@ export interface LoadProgress {
   readonly progress?: (events: number, total: number) => void
   /** Called between chunks so the page stays responsive; defaults to a macrotask. */
   readonly yieldToPage?: () => Promise<void>
+  /** Gets the whole trace file's text at the end (a fork hands it to the host as it is). */
+  readonly text?: (text: string) => void
 }
 
 /**
@@ -195,15 +197,19 @@ export async function loadTrace(
       return gunzipText(chunk.data)
     })
   for (let i = 0; i < Math.min(ahead, row.chunkCount); i++) pending.push(fetchChunk(i))
+  const texts: string[] = []
   for (let i = 0; i < row.chunkCount; i++) {
     const text = await pending[i]!
     if (i + ahead < row.chunkCount) pending.push(fetchChunk(i + ahead))
     reader.push(text)
+    if (progress.text !== undefined) texts.push(text)
     progress.progress?.(reader.eventCount, row.eventCount)
     if (i === 0 && row.chunkCount > 1) progress.partial?.(reader.trace())
     if (i + 1 < row.chunkCount) await yieldToPage()
   }
-  return reader.trace(row.end)
+  const trace = reader.trace(row.end)
+  progress.text?.(texts.join('') + JSON.stringify(['end', row.end]) + '\n')
+  return trace
 }
 
 /** Rows the list shows: not deleted (a deletion waiting for undo hides the row). */

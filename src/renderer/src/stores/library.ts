@@ -368,8 +368,8 @@ export const useLibraryStore = defineStore('library', () => {
     const title = row.name
     opening.value = { name: row.name, read: 0, total: row.eventCount }
     let shown = false
-    const show = async (trace: Trace): Promise<void> => {
-      playback.openTrace(trace, { title })
+    const show = async (trace: Trace, source?: Uint8Array): Promise<void> => {
+      playback.openTrace(trace, source !== undefined ? { title, source } : { title })
       replayed.value = { id, title }
       if (!shown) {
         shown = true
@@ -379,15 +379,20 @@ export const useLibraryStore = defineStore('library', () => {
       }
     }
     try {
+      let source: Uint8Array | undefined
       const trace = await loadTrace(database(), id, {
         partial: (part) => void show(part),
+        // The file's bytes, so "Fork here" sends them to the host without encoding again.
+        text: (text) => {
+          source = new TextEncoder().encode(text)
+        },
         progress: (read, total) => {
           if (opening.value !== null) opening.value = { name: row.name, read, total }
         },
         yieldToPage: macrotask,
       })
       const cursor = playback.cursor
-      await show(trace)
+      await show(trace, source)
       if (cursor !== null) playback.seek(cursor)
       return true
     } catch (thrown) {
