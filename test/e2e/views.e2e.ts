@@ -25,15 +25,19 @@ type PageGlobals = {
 
 const NODE_NAME = /^Node (\d+), (follower|candidate|leader|crashed|paused), term (\d+)$/
 
+/** The leader of the highest term (a deposed leader cut off from the rest still says leader). */
 async function leaderId(page: Page): Promise<number | null> {
   const names = await page
     .getByRole('button', { name: /^Node \d+, / })
     .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label') ?? ''))
+  let best: { id: number; term: number } | null = null
   for (const name of names) {
     const match = NODE_NAME.exec(name)
-    if (match?.[2] === 'leader') return Number(match[1])
+    if (match?.[2] !== 'leader') continue
+    const term = Number(match[3])
+    if (best === null || term > best.term) best = { id: Number(match[1]), term }
   }
-  return null
+  return best?.id ?? null
 }
 
 /** A node's log row summary in the logs view, e.g. "5 entries · commit 5 · match 5 · next 6". */
