@@ -17,7 +17,7 @@ export function traceFileShell(
   dialog: Pick<Dialog, 'showSaveDialog' | 'showOpenDialog'>,
   window: () => BrowserWindow | null,
   host: LabHost,
-): ShellHandlers {
+): Omit<ShellHandlers, 'openPresenterWindow'> {
   return {
     saveTraceFile: async () => {
       const trace = host.exportTrace()
