@@ -13,6 +13,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, COMPONENT_TESTS],
           environment: 'node',
+          // Generous: a few suites (fuzzing, sweeps, packaging schema) take seconds, and a busy
+          // machine must not turn slowness into failures. Speed targets live in `npm run bench`.
+          testTimeout: 30_000,
         },
       },
       {
@@ -25,6 +28,7 @@ export default defineConfig({
           name: 'components',
           include: [COMPONENT_TESTS],
           environment: 'happy-dom',
+          testTimeout: 30_000,
         },
       },
     ],
