@@ -6,7 +6,7 @@ import { errorMessage } from '../../../shared/api/result'
 import type { Trace } from '../../../shared/trace/types'
 import { gzipText } from '../library/compress'
 import { useCompressor } from '../library/compressor'
-import { LibraryWorkerClient } from '../library/worker-client'
+import { LibraryWorkerClient, WorkerUnavailable } from '../library/worker-client'
 import { LibraryDb, type TraceRow } from '../library/db'
 import {
   FlightRecorder,
@@ -427,8 +427,12 @@ export const useLibraryStore = defineStore('library', () => {
     const onProgress = (progress: ImportProgress): void => {
       importing.value = progress
     }
-    if (worker !== null) {
-      return worker.importFile(file, database().name, Date.now(), onProgress)
+    if (worker !== null && !worker.broken) {
+      try {
+        return await worker.importFile(file, database().name, Date.now(), onProgress)
+      } catch (thrown) {
+        if (!(thrown instanceof WorkerUnavailable)) throw thrown
+      }
     }
     return importFile(database(), file, { created: Date.now(), onProgress, yieldToPage: nextFrame })
   }
