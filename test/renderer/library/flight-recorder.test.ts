@@ -213,3 +213,18 @@ describe('recordings held by a live page', () => {
     expect((await unfinishedRecordings(db, locks)).map((r) => r.id)).toEqual([id])
   })
 })
+
+describe('sessions in which nothing happened', () => {
+  it('are not kept when they end, nor offered for recovery when cut short', async () => {
+    const host = makeHost()
+    const { recorder } = recorderFor(host)
+    const empty = await recorder.start(host.info().session)
+    expect(await db.traces.get(empty)).toMatchObject({ eventCount: 0, status: 'recording' })
+    host.reset()
+    const next = await recorder.start(host.info().session)
+    expect(await db.traces.get(empty)).toBeUndefined()
+    // The next one is cut short before its first event.
+    expect(await unfinishedRecordings(db)).toEqual([])
+    expect(await db.traces.get(next)).toBeUndefined()
+  })
+})

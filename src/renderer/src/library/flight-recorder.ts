@@ -2,7 +2,13 @@ import type { TraceText } from '../../../shared/api/commands'
 import type { TraceHeader } from '../../../shared/trace/types'
 import { compressor } from './compressor'
 import { CHUNK_EVENTS, type ChunkRow, type LibraryDb, type TraceRow, type TraceVerdict } from './db'
-import { describeTrace, evictUnsaved, writeTrace, type LibraryQuotaError } from './library'
+import {
+  describeTrace,
+  evictUnsaved,
+  removeTraces,
+  writeTrace,
+  type LibraryQuotaError,
+} from './library'
 
 /** How often the live session is copied to the library: a crash loses at most this much. */
 export const FLUSH_INTERVAL_MS = 3000
@@ -171,12 +177,11 @@ export class FlightRecorder {
     } finally {
       this.recording = null
       this.releaseLock()
-      await this.options.db.traces
-        .where('id')
-        .equals(recording.id)
-        .modify((row) => {
-          if (row.status === 'recording') row.status = 'unsaved'
-        })
+      const db = this.options.db
+      const row = await db.traces.get(recording.id)
+      // A session in which nothing happened is not worth keeping.
+      if (row?.status === 'recording' && row.eventCount === 0) await removeTraces(db, [row.id])
+      else if (row?.status === 'recording') await db.traces.update(row.id, { status: 'unsaved' })
     }
   }
 
@@ -262,7 +267,13 @@ export async function unfinishedRecordings(
   const rows = await db.traces.where('status').equals('recording').sortBy('created')
   // Without a way to tell (no Web Locks), every such row is offered.
   const alive = (await locks?.held().catch(() => null)) ?? new Set<string>()
-  return rows.filter((row) => !alive.has(row.id))
+  const ended = rows.filter((row) => !alive.has(row.id))
+  // One cut short before anything happened has nothing to recover.
+  await removeTraces(
+    db,
+    ended.filter((row) => row.eventCount === 0).map((row) => row.id),
+  )
+  return ended.filter((row) => row.eventCount > 0)
 }
 
 /** Recover: keep the cut-short session in the library as an unsaved session. */
