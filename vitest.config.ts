@@ -28,6 +28,7 @@ export default defineConfig({
           name: 'components',
           include: [COMPONENT_TESTS],
           environment: 'happy-dom',
+          setupFiles: ['test/renderer/components/setup.ts'],
           testTimeout: 30_000,
         },
       },
