@@ -9,7 +9,9 @@ export async function connectLabApi(): Promise<LabApi> {
     const channel = new BroadcastChannel(presenter.PRESENTER_CHANNEL)
     // A presenter display reaches the host through the tab that opened it.
     if (location.hash === presenter.PRESENTER_HASH) {
-      return createLabClient(presenter.presenterTransport(channel, crypto.randomUUID()))
+      const transport = presenter.presenterTransport(channel, crypto.randomUUID())
+      addEventListener('pagehide', () => transport.leave())
+      return createLabClient(transport)
     }
     const { workerTransport } = await import('./worker-transport')
     const worker = new Worker(new URL('../worker/lab.worker.ts', import.meta.url), {
