@@ -28,11 +28,11 @@ import type { ClusterConfigInput } from '../sim/config'
 import { encodeTrace } from '../trace/codec'
 import { importTrace } from '../trace/import'
 import { TraceRecorder } from '../trace/recorder'
-import { forkTrace } from '../trace/replay'
+import type { Trace } from '../trace/types'
 import type { FrameTimer, WallClock } from './clock'
 import { inputsBetween } from './event-log'
 import { LiveScenario, scenarioSettingsOf } from './live-scenario'
-import { LiveSession } from './session'
+import { LiveSession, type LiveSessionOptions } from './session'
 
 /** Wall time between two batches: batches never come faster than MAX_BATCHES_PER_SECOND. */
 export const FRAME_INTERVAL_MS = 1000 / MAX_BATCHES_PER_SECOND
@@ -395,8 +395,7 @@ export class LabHost {
    */
   importTrace(data: Uint8Array | string, at?: number): SessionInfo {
     const trace = importTrace(data)
-    const { cluster, recorder } = forkTrace(trace, at ?? trace.end.t)
-    this.replace(cluster, false, recorder)
+    this.install(this.forkSession(trace, at ?? trace.end.t), false)
     return this.info()
   }
 
@@ -407,8 +406,7 @@ export class LabHost {
    * the run.
    */
   fork(t: number): SessionInfo {
-    const { cluster, recorder } = forkTrace(this.current.recorder.snapshot(), t)
-    this.replace(cluster, this.running, recorder)
+    this.install(this.forkSession(this.current.recorder.snapshot(), t), this.running)
     return this.info()
   }
 
@@ -426,14 +424,31 @@ export class LabHost {
   private open(cluster: Cluster, recorder?: TraceRecorder): LiveSession {
     return new LiveSession(++this.sessionCounter, cluster, {
       ...(recorder !== undefined ? { recorder } : {}),
-      ...(this.logCapacity !== undefined ? { logCapacity: this.logCapacity } : {}),
+      ...this.sessionOptions(),
     })
   }
 
+  /** A session continuing `trace` from t, its checkers run over the re-executed run (see
+   * LiveSession.fork). Throws ForkError, and nothing changes, if it cannot be made. */
+  private forkSession(trace: Trace, t: number): LiveSession {
+    const session = LiveSession.fork(this.sessionCounter + 1, trace, t, this.sessionOptions())
+    this.sessionCounter++
+    return session
+  }
+
+  private sessionOptions(): LiveSessionOptions {
+    return this.logCapacity !== undefined ? { logCapacity: this.logCapacity } : {}
+  }
+
   private replace(cluster: Cluster, running: boolean, recorder?: TraceRecorder): void {
+    this.install(this.open(cluster, recorder), running)
+  }
+
+  /** Make `session` the live one; the one it replaces is closed and kept as the previous. */
+  private install(session: LiveSession, running: boolean): void {
     this.current.close()
     this.previous = this.current
-    this.current = this.open(cluster, recorder)
+    this.current = session
     this.scenario = null
     this.batchSeq = 0
     this.running = running

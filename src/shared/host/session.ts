@@ -3,9 +3,38 @@ import { attachLivenessWatch, type LivenessWatch } from '../check/liveness'
 import type { Cluster } from '../sim/cluster'
 import type { ClusterEvent } from '../sim/events'
 import { TraceRecorder } from '../trace/recorder'
+import { forkTrace } from '../trace/replay'
+import type { Trace } from '../trace/types'
 import { LiveClients } from './clients'
 import { EventLog } from './event-log'
 import { LogChanges } from './log-changes'
+
+/** The checkers a live session runs, attached to its cluster. */
+export interface SessionCheckers {
+  readonly checker: InvariantChecker
+  readonly liveness: LivenessWatch
+  readonly detach: () => void
+}
+
+/** Attach the invariant checker and the liveness watch; their findings enter the cluster's
+ * event stream. Attached to a new cluster, they see the run from its first event. */
+export function attachCheckers(cluster: Cluster): SessionCheckers {
+  const invariants = attachInvariantChecker(cluster)
+  const liveness = attachLivenessWatch(cluster)
+  return {
+    checker: invariants.checker,
+    liveness: liveness.watch,
+    detach: () => {
+      invariants.detach()
+      liveness.detach()
+    },
+  }
+}
+
+export interface LiveSessionOptions {
+  /** Events the recent log keeps. */
+  readonly logCapacity?: number
+}
 
 /**
  * One live session: the cluster, and everything attached to its event stream —
@@ -34,13 +63,17 @@ export class LiveSession {
   private readonly detach: (() => void)[] = []
 
   /**
-   * `recorder` is given for a session forked from a trace (it holds the re-executed prefix);
-   * a new cluster gets a new recorder.
+   * `recorder` and `checkers` are given for a session continuing a re-executed run (see
+   * `fork`): the recorder holds the run so far, the checkers have seen all of it. A scenario
+   * gives a recorder of its own; otherwise a new cluster gets a new recorder and new checkers.
    */
   constructor(
     readonly id: number,
     readonly cluster: Cluster,
-    options: { readonly recorder?: TraceRecorder; readonly logCapacity?: number } = {},
+    options: LiveSessionOptions & {
+      readonly recorder?: TraceRecorder
+      readonly checkers?: SessionCheckers
+    } = {},
   ) {
     this.recorder = options.recorder ?? new TraceRecorder(cluster)
     this.log = new EventLog(options.logCapacity)
@@ -64,14 +97,28 @@ export class LiveSession {
         this.logChanges.observe(event)
       }),
     )
-    const invariants = attachInvariantChecker(cluster)
-    this.checker = invariants.checker
-    this.detach.push(invariants.detach)
-    const liveness = attachLivenessWatch(cluster)
-    this.liveness = liveness.watch
-    this.detach.push(liveness.detach)
+    // A fork's checkers watched the re-execution from the first event, so they are where they
+    // would be had the run been live all along; a new cluster's start watching now.
+    const checkers = options.checkers ?? attachCheckers(cluster)
+    this.checker = checkers.checker
+    this.liveness = checkers.liveness
+    this.detach.push(checkers.detach)
     this.clients = new LiveClients(cluster)
     this.detach.push(() => this.clients.close())
+  }
+
+  /**
+   * Continue `trace` live from time t (a fork; see forkTrace): re-executed on a new cluster up
+   * to t with the checkers attached from its first event, so findings before t are in the new
+   * session's trace and events, and the checker and liveness watch go on with the run's whole
+   * history behind them. Throws ForkError if the trace does not re-execute up to t.
+   */
+  static fork(id: number, trace: Trace, t: number, options: LiveSessionOptions = {}): LiveSession {
+    const attached: SessionCheckers[] = []
+    const { cluster, recorder } = forkTrace(trace, t, (fresh) => {
+      attached.push(attachCheckers(fresh))
+    })
+    return new LiveSession(id, cluster, { ...options, recorder, checkers: attached[0]! })
   }
 
   /** Hand over the events since the last call. */

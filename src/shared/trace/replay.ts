@@ -22,8 +22,8 @@ export type ReexecuteResult =
 
 /**
  * Whether two events are the same, seq aside. Checker findings are notes a checker attached to
- * the live run added to the stream; a re-execution runs no checker, so both sides skip them,
- * and the seq numbers after a finding differ by design.
+ * the live run added to the stream; a re-execution may run no checker (or other ones), so both
+ * sides skip them, and the seq numbers after a finding may differ.
  */
 function sameEvent(a: TraceEvent, b: TraceEvent): boolean {
   if (a.t !== b.t || a.kind !== b.kind) return false
@@ -140,8 +140,16 @@ export class ForkError extends Error {
  * the cluster, now at t, with a recorder attached. The fork's trace holds the whole re-executed
  * prefix, so it is self-contained and re-executes on its own; its header names the parent (its
  * traceId) and the fork point (t and the queue step there).
+ *
+ * `attach` is called with the new cluster before the re-execution starts: what it attaches (the
+ * live session's checkers) sees the prefix as it would have seen the run live, and the findings
+ * it reports are recorded in the prefix where they happened.
  */
-export function forkTrace(trace: Trace, t: number): { cluster: Cluster; recorder: TraceRecorder } {
+export function forkTrace(
+  trace: Trace,
+  t: number,
+  attach?: (cluster: Cluster) => void,
+): { cluster: Cluster; recorder: TraceRecorder } {
   if (!(t >= 0 && t <= trace.end.t)) {
     throw new ForkError(`fork time ${t} ms is outside the trace (0 … ${trace.end.t} ms)`)
   }
@@ -150,6 +158,7 @@ export function forkTrace(trace: Trace, t: number): { cluster: Cluster; recorder
     scenario: trace.header.scenario,
     checkpointEvery: trace.header.checkpointEvery,
   })
+  attach?.(cluster)
   let index = 0
   let mismatch: string | null = null
   const stop = cluster.onEvent((event) => {

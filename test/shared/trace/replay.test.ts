@@ -113,6 +113,26 @@ describe('fork', () => {
     expect(decodeTrace(encodeTraceText(fork))).toEqual(fork)
   })
 
+  it('runs what `attach` attaches over the whole prefix, recording its findings where they happened', () => {
+    const cluster = newCluster({ seed: 3, bugs: ['double-vote', 'vote-without-log-check'] })
+    const recorder = new TraceRecorder(cluster)
+    attachInvariantChecker(cluster)
+    driveCluster(cluster, { duration: 3000, faults: true })
+    const checked = recorder.finish()
+    const findings = checked.events.filter((e) => e.kind === 'finding')
+    expect(findings.length).toBeGreaterThan(1)
+    const at = findings[1]!.t
+    let seen = 0
+    const fork = forkTrace(checked, at, (fresh) => {
+      expect(fresh.stepCount).toBe(0)
+      attachInvariantChecker(fresh)
+      fresh.onEvent(() => seen++)
+    })
+    const prefix = checked.events.filter((e) => e.t <= at)
+    expect(fork.recorder.snapshot().events).toEqual(prefix)
+    expect(seen).toBe(prefix.length)
+  })
+
   it('refuses a time outside the trace', () => {
     expect(() => forkTrace(trace, trace.end.t + 1)).toThrow(ForkError)
     expect(() => forkTrace(trace, -1)).toThrow(/outside the trace/)
