@@ -1,6 +1,7 @@
 import { Gzip, strToU8 } from 'fflate'
 import { jsonEqual } from './equal'
 import { PlaybackBuilder } from './playback'
+import { RowStore } from './row-store'
 import { EventPacker } from './rows'
 import type { Trace } from './types'
 
@@ -14,6 +15,8 @@ import type { Trace } from './types'
 
 /** About this much text is handed to the compressor at a time. */
 const CHUNK_CHARS = 1 << 18
+/** Rows the encoder's store holds before it is emptied. */
+const ROWS_KEPT = 4096
 
 /** Calls `write` with the trace's text in chunks of whole lines. */
 export function writeTraceText(trace: Trace, write: (chunk: string) => void): void {
@@ -44,7 +47,12 @@ export function writeTraceRecords(
 ): void {
   const { header, inputs, events, checkpoints, end } = trace
   push(JSON.stringify(['header', header]))
-  const packer = new EventPacker(new PlaybackBuilder(header.config))
+  const store = new RowStore()
+  const rows = store.cursor(0)
+  const packer = new EventPacker(header.config.nodes, store)
+  // The playback reducer follows too: a trace whose events do not fit together (a deliver of a
+  // message never sent, a gap in a log) is refused here rather than written for no reader.
+  const builder = new PlaybackBuilder(header.config)
   let input = 0
   let checkpoint = 0
   for (let i = 0; i < events.length; i++) {
@@ -62,15 +70,21 @@ export function writeTraceRecords(
       push(JSON.stringify(['input', recorded.step, recorded.action]))
       input++
     }
-    let row
     try {
-      row = packer.pack(event)
+      packer.pack(event)
+      builder.apply(event)
     } catch (error) {
       throw new TraceEncodeError(
         `event ${i}: ${error instanceof Error ? error.message : String(error)}`,
       )
     }
-    push(JSON.stringify(row))
+    rows.next()
+    push(rows.text())
+    // Each row is read back as soon as it is written: the store is emptied now and then.
+    if (store.rows >= ROWS_KEPT) {
+      store.clear()
+      rows.seek(0, 0, 0, 0)
+    }
     const next = checkpoints[checkpoint]
     if (next !== undefined && next.at === i + 1) {
       push(JSON.stringify(['checkpoint', next]))
@@ -126,21 +140,55 @@ export function isGzip(data: Uint8Array): boolean {
   return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b
 }
 
-let crcTable: Int32Array | undefined
+/** CRC-32 tables for eight bytes at a time ("slicing by 8"), made on first use. */
+let crcTables: Int32Array[] | undefined
+
+function makeCrcTables(): Int32Array[] {
+  const tables: Int32Array[] = []
+  const first = new Int32Array(256)
+  for (let n = 0; n < 256; n++) {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    first[n] = c
+  }
+  tables.push(first)
+  for (let t = 1; t < 8; t++) {
+    const previous = tables[t - 1]!
+    const table = new Int32Array(256)
+    for (let n = 0; n < 256; n++) table[n] = (previous[n]! >>> 8) ^ first[previous[n]! & 0xff]!
+    tables.push(table)
+  }
+  return tables
+}
 
 /** CRC-32 (as in gzip) of `data`, continuing from `crc`. */
 export function crc32(data: Uint8Array, crc = 0): number {
-  let table = crcTable
-  if (table === undefined) {
-    table = new Int32Array(256)
-    for (let n = 0; n < 256; n++) {
-      let c = n
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-      table[n] = c
-    }
-    crcTable = table
-  }
+  crcTables ??= makeCrcTables()
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = crcTables as [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+  ]
   let c = ~crc
-  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8)
+  let i = 0
+  const n = data.length
+  for (const end = n - 8; i <= end; i += 8) {
+    c ^= data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24)
+    c =
+      t7[c & 0xff]! ^
+      t6[(c >>> 8) & 0xff]! ^
+      t5[(c >>> 16) & 0xff]! ^
+      t4[c >>> 24]! ^
+      t3[data[i + 4]!]! ^
+      t2[data[i + 5]!]! ^
+      t1[data[i + 6]!]! ^
+      t0[data[i + 7]!]!
+  }
+  for (; i < n; i++) c = t0[(c ^ data[i]!) & 0xff]! ^ (c >>> 8)
   return ~c >>> 0
 }

@@ -11,7 +11,15 @@ import {
 import { crc32, isGzip } from './codec'
 import { jsonEqual } from './equal'
 import { PlaybackBuilder, PlaybackError } from './playback'
-import { EventUnpacker, RowError, scanEventRow } from './rows'
+import {
+  EventUnpacker,
+  RowError,
+  ScannedRow,
+  scanRow,
+  scanSubmitInput,
+  type ScannedInput,
+} from './rows'
+import { TAG_ACTION, TAG_NAMES } from './tags'
 import { eventBodySchema, traceEndSchema, traceHeaderSchema } from './schema'
 import {
   TRACE_FORMAT_NAME,
@@ -29,7 +37,7 @@ export const DEFAULT_MAX_TRACE_BYTES = 256 * 1024 * 1024
 /** Largest trace text once decompressed (a guard against gzip bombs). */
 export const DEFAULT_MAX_TRACE_TEXT_BYTES = 1024 * 1024 * 1024
 /** Longest single line. */
-const MAX_LINE_CHARS = 64 * 1024 * 1024
+const MAX_LINE_BYTES = 64 * 1024 * 1024
 
 /** A trace file that cannot be imported. The message names the problem, and the line. */
 export class TraceImportError extends Error {
@@ -82,28 +90,23 @@ function readTrace(data: Uint8Array | string, options: ImportOptions): Trace {
   }
   const reader = new TraceReader()
   if (typeof data === 'string') {
-    reader.text(data)
+    reader.bytes(new TextEncoder().encode(data))
   } else if (isGzip(data)) {
     gunzipInto(data, maxText, reader)
   } else {
-    const decoder = new TextDecoder('utf-8', { fatal: true })
-    const step = 1 << 20
-    for (let at = 0; at < data.length; at += step) {
-      reader.text(utf8(decoder, data.subarray(at, at + step), true))
-    }
-    reader.text(utf8(decoder, new Uint8Array(0), false))
+    reader.bytes(data)
   }
   return reader.finish()
 }
 
 /** TextDecoder as both Node's and the DOM's typings know it. */
 interface Utf8Decoder {
-  decode(bytes: Uint8Array, options: { stream: boolean }): string
+  decode(bytes: Uint8Array): string
 }
 
-function utf8(decoder: Utf8Decoder, bytes: Uint8Array, stream: boolean): string {
+function utf8(decoder: Utf8Decoder, bytes: Uint8Array): string {
   try {
-    return decoder.decode(bytes, { stream })
+    return decoder.decode(bytes)
   } catch {
     throw new TraceImportError('not a Raft Lab trace: the file is not UTF-8 text')
   }
@@ -111,7 +114,6 @@ function utf8(decoder: Utf8Decoder, bytes: Uint8Array, stream: boolean): string 
 
 function gunzipInto(data: Uint8Array, maxText: number, reader: TraceReader): void {
   if (data.length < 18) throw new TraceImportError('gzip data is corrupt (truncated)')
-  const decoder = new TextDecoder('utf-8', { fatal: true })
   let crc = 0
   let length = 0
   let ended = false
@@ -123,7 +125,7 @@ function gunzipInto(data: Uint8Array, maxText: number, reader: TraceReader): voi
       )
     }
     crc = crc32(chunk, crc)
-    reader.text(utf8(decoder, chunk, true))
+    reader.bytes(chunk)
     if (final) ended = true
   })
   const step = 1 << 20
@@ -141,8 +143,11 @@ function gunzipInto(data: Uint8Array, maxText: number, reader: TraceReader): voi
   if (!ended || storedCrc !== crc || storedLength !== length % 2 ** 32) {
     throw new TraceImportError('gzip data is corrupt (checksum mismatch)')
   }
-  reader.text(utf8(decoder, new Uint8Array(0), false))
 }
+
+const NEWLINE = 0x0a
+/** The third byte of an input line, `["input",…`. */
+const INPUT_LETTER = 0x69
 
 function megabytes(bytes: number): string {
   const mb = bytes / (1024 * 1024)
@@ -208,12 +213,16 @@ function firstDifference(a: unknown, b: unknown, path = ''): string {
 }
 
 /**
- * Reads records line by line (text may arrive in any chunks) and builds the trace, checking as
+ * Reads records line by line (bytes may arrive in any chunks) and builds the trace, checking as
  * it goes. The playback reducer runs alongside: it knows the messages in flight and the logs the
- * compact rows refer to, and it computes the checkpoints the file's must equal.
+ * compact rows refer to, and it computes the checkpoints the file's must equal. The common event
+ * lines are scanned straight from the bytes; every other line is decoded (UTF-8, strictly) and
+ * parsed as JSON.
  */
 class TraceReader {
-  private pending = ''
+  /** The start of a line whose end has not arrived yet. */
+  private carry = new Uint8Array(0)
+  private carryLength = 0
   private lineNo = 0
   private header: TraceHeader | null = null
   private builder: PlaybackBuilder | null = null
@@ -224,31 +233,83 @@ class TraceReader {
   private end: TraceEnd | null = null
   private input: { step: number; action: ClusterAction } | null = null
   private lastStep = 0
-  /** Reused for the lines scanned without JSON.parse (never kept). */
-  private readonly scratchRow: unknown[] = []
-  private readonly scratchTime: number[] = []
+  /** Reused for every line scanned without JSON.parse. */
+  private readonly scanned = new ScannedRow()
+  private readonly scannedInput: ScannedInput = { step: 0, action: null }
+  /** The first line may start with a byte order mark, which is dropped; no other line may. */
+  private readonly firstLineDecoder = new TextDecoder('utf-8', { fatal: true })
+  private readonly lineDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
   private entriesAtCheckpoint = 0
   private checkpointDue = false
 
-  text(chunk: string): void {
-    if (chunk.length === 0) return
-    const text = this.pending.length > 0 ? this.pending + chunk : chunk
-    const last = text.lastIndexOf('\n')
-    if (last < 0) {
-      this.pending = text
-      if (text.length > MAX_LINE_CHARS) {
-        throw new TraceImportError(`line ${this.lineNo + 1} is over ${MAX_LINE_CHARS} characters`)
+  bytes(chunk: Uint8Array): void {
+    let start = 0
+    if (this.carryLength > 0) {
+      const newline = chunk.indexOf(NEWLINE)
+      if (newline < 0) {
+        this.keep(chunk, 0)
+        return
       }
-      return
+      this.keep(chunk.subarray(0, newline), 0)
+      const line = this.carry
+      const length = this.carryLength
+      this.carry = new Uint8Array(0)
+      this.carryLength = 0
+      this.line(line, 0, length)
+      start = newline + 1
     }
-    this.pending = text.slice(last + 1)
-    this.block(text.slice(0, last))
+    const size = chunk.length
+    while (start < size) {
+      // Most lines are event rows (and client submits): scanned, they end where the scan
+      // stops. Whatever does not scan is read as JSON.
+      if (this.header !== null) {
+        if (chunk[start + 2] === INPUT_LETTER) {
+          const after = scanSubmitInput(chunk, start, size, this.scannedInput)
+          if (after >= 0 && after < size && chunk[after] === NEWLINE) {
+            this.readScannedInput(++this.lineNo)
+            start = after + 1
+            continue
+          }
+        } else {
+          const after = scanRow(chunk, start, size, this.scanned)
+          if (after >= 0 && after < size && chunk[after] === NEWLINE) {
+            const lineNo = ++this.lineNo
+            if (this.readScanned(lineNo)) {
+              start = after + 1
+              continue
+            }
+            this.lineNo--
+          }
+        }
+      }
+      const newline = chunk.indexOf(NEWLINE, start)
+      if (newline < 0) break
+      this.line(chunk, start, newline)
+      start = newline + 1
+    }
+    if (start < size) this.keep(chunk, start)
+  }
+
+  /** Keeps bytes [from, …) of `chunk` as the start of the next line. */
+  private keep(chunk: Uint8Array, from: number): void {
+    const length = this.carryLength + chunk.length - from
+    if (length > MAX_LINE_BYTES) {
+      throw new TraceImportError(`line ${this.lineNo + 1} is over ${MAX_LINE_BYTES} bytes`)
+    }
+    if (length > this.carry.length) {
+      const grown = new Uint8Array(Math.max(length, this.carry.length * 2, 1024))
+      grown.set(this.carry.subarray(0, this.carryLength))
+      this.carry = grown
+    }
+    this.carry.set(chunk.subarray(from), this.carryLength)
+    this.carryLength = length
   }
 
   finish(): Trace {
-    if (this.pending.length > 0) {
-      this.block(this.pending)
-      this.pending = ''
+    if (this.carryLength > 0) {
+      const length = this.carryLength
+      this.carryLength = 0
+      this.line(this.carry, 0, length)
     }
     if (this.header === null) throw new TraceImportError('not a Raft Lab trace: the file is empty')
     if (this.end === null) {
@@ -265,22 +326,14 @@ class TraceReader {
     }
   }
 
-  /** Complete lines, without the final newline. */
-  private block(text: string): void {
-    const row = this.scratchRow
-    const time = this.scratchTime
-    let start = 0
-    while (start <= text.length) {
-      let end = text.indexOf('\n', start)
-      if (end < 0) end = text.length
-      const lineNo = ++this.lineNo
-      if (this.header !== null && scanEventRow(text, start, end, row, time)) {
-        this.record(row, lineNo)
-      } else {
-        this.record(this.parseLine(text.slice(start, end), lineNo), lineNo)
-      }
-      start = end + 1
+  /** One line: bytes [start, end), without its newline. */
+  private line(bytes: Uint8Array, start: number, end: number): void {
+    const lineNo = ++this.lineNo
+    if (this.header !== null && scanRow(bytes, start, end, this.scanned) === end) {
+      if (this.readScanned(lineNo)) return
     }
+    const decoder = lineNo === 1 ? this.firstLineDecoder : this.lineDecoder
+    this.record(this.parseLine(utf8(decoder, bytes.subarray(start, end)), lineNo), lineNo)
   }
 
   private parseLine(line: string, lineNo: number): unknown {
@@ -392,17 +445,37 @@ class TraceReader {
     if (!parsed.success) {
       this.fail(lineNo, `input ${this.inputs.length}: action: ${firstIssue(parsed.error)}`)
     }
+    this.acceptInput(step, parsed.data, lineNo)
+  }
+
+  /** A client's submit scanned straight from the bytes (scanSubmitInput): readInput's checks. */
+  private readScannedInput(lineNo: number): void {
+    if (this.end !== null) this.fail(lineNo, 'records after the end record')
+    if (this.input !== null) this.fail(lineNo, 'an input must be followed by its action event')
+    if (this.checkpointDue) this.dueCheckpoint(lineNo)
+    const { step, action } = this.scannedInput
+    if (step < this.lastStep) {
+      this.fail(
+        lineNo,
+        `input ${this.inputs.length}: step ${step} is before the previous input's step ${this.lastStep}`,
+      )
+    }
+    this.acceptInput(step, action!, lineNo)
+  }
+
+  /** An input whose action has the schema's shape: its nodes must be in the cluster. */
+  private acceptInput(step: number, action: ClusterAction, lineNo: number): void {
     const nodes = this.header!.config.nodes
-    for (const id of actionNodes(parsed.data)) {
+    for (const id of actionNodes(action)) {
       if (id > nodes) {
         this.fail(
           lineNo,
-          `input ${this.inputs.length}: ${parsed.data.type}: node ${id} is not in this ${nodes}-node cluster`,
+          `input ${this.inputs.length}: ${action.type}: node ${id} is not in this ${nodes}-node cluster`,
         )
       }
     }
     this.lastStep = step
-    this.input = { step, action: parsed.data }
+    this.input = { step, action }
   }
 
   private readEvent(row: unknown[], lineNo: number): void {
@@ -416,12 +489,44 @@ class TraceReader {
     try {
       event = this.unpacker!.unpack(row, seq, input?.action)
     } catch (error) {
-      if (error instanceof RowError || error instanceof PlaybackError) {
-        const tag = typeof row[0] === 'string' ? ` ("${row[0].slice(0, 12)}")` : ''
-        this.fail(lineNo, `event ${seq}${tag}: ${error.message}`)
-      }
-      throw error
+      this.eventError(error, row[0], seq, lineNo)
     }
+    this.accept(event, input)
+  }
+
+  /**
+   * A scanned event line, as readEvent reads it; false (with nothing changed) if a field is
+   * out of place, for the line to be read as JSON and the problem named.
+   */
+  private readScanned(lineNo: number): boolean {
+    if (this.end !== null) this.fail(lineNo, 'records after the end record')
+    if (this.checkpointDue) this.dueCheckpoint(lineNo)
+    const seq = this.events.length
+    const input = this.input
+    const row = this.scanned
+    if (input !== null && row.tag !== TAG_ACTION) {
+      this.fail(lineNo, `input ${this.inputs.length} must be followed by its action event`)
+    }
+    let event: TraceEvent | null
+    try {
+      event = this.unpacker!.unpackScanned(row, seq, input?.action)
+    } catch (error) {
+      this.eventError(error, TAG_NAMES[row.tag], seq, lineNo)
+    }
+    if (event === null) return false
+    this.accept(event, input)
+    return true
+  }
+
+  private eventError(error: unknown, tag: unknown, seq: number, lineNo: number): never {
+    if (error instanceof RowError || error instanceof PlaybackError) {
+      const named = typeof tag === 'string' ? ` ("${tag.slice(0, 12)}")` : ''
+      this.fail(lineNo, `event ${seq}${named}: ${error.message}`)
+    }
+    throw error
+  }
+
+  private accept(event: TraceEvent, input: { step: number; action: ClusterAction } | null): void {
     this.events.push(event)
     if (input !== null) {
       this.inputs.push({ t: event.t, step: input.step, action: input.action })

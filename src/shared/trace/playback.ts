@@ -1,3 +1,4 @@
+import type { PersistOp } from '../raft/effects'
 import type { RaftMessage } from '../raft/messages'
 import type { Command, LogEntry, NodeId, Role } from '../raft/types'
 import type { ClusterAction } from '../sim/actions'
@@ -5,6 +6,7 @@ import type { NodeStatus } from '../sim/cluster'
 import { NETWORK_PRESETS, type ClusterConfig, type LinkConfig } from '../sim/config'
 import type { NetworkFaults } from '../sim/network'
 import { jsonEqual } from './equal'
+import { FlightTable, PlaybackError } from './flights'
 import type {
   Checkpoint,
   CheckpointEntry,
@@ -77,13 +79,7 @@ export interface PlaybackState {
   readonly inFlight: readonly PlaybackMessage[]
 }
 
-/** An event that does not fit the state it is applied to (a corrupt or mis-ordered trace). */
-export class PlaybackError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'PlaybackError'
-  }
-}
+export { PlaybackError }
 
 /**
  * Every distinct log entry of a trace, numbered in the order first seen. Two entries are the
@@ -209,19 +205,6 @@ export class LogRuns {
   }
 }
 
-/** A message in flight while the builder runs. */
-interface Flight {
-  readonly id: number
-  readonly from: NodeId
-  readonly to: NodeId
-  readonly sentAt: number
-  readonly bytes: number
-  readonly message: RaftMessage
-  /** Copies still in flight: one copy number (by far the common case), or a list. */
-  copies: number | number[]
-  maxCopy: number
-}
-
 class NodeTrack {
   status: NodeStatus = 'up'
   role: Role = 'follower'
@@ -239,12 +222,6 @@ class NodeTrack {
   matchIndex: number[] | null = null
 
   constructor(readonly id: NodeId) {}
-}
-
-function copiesOf(flight: Flight): number[] {
-  return typeof flight.copies === 'number'
-    ? [flight.copies]
-    : [...flight.copies].sort((a, b) => a - b)
 }
 
 function linkKey(from: NodeId, to: NodeId): number {
@@ -265,7 +242,8 @@ export class PlaybackBuilder {
   readonly table: EntryTable
   t = 0
   count = 0
-  private readonly flights = new Map<number, Flight>()
+  /** Messages in flight (readers of the compact rows look up the endpoints here). */
+  readonly flights = new FlightTable()
   private link: LinkConfig
   private readonly overrides = new Map<number, LinkConfig>()
   private readonly disconnected = new Set<NodeId>()
@@ -290,7 +268,10 @@ export class PlaybackBuilder {
   flight(
     id: number,
   ): { readonly from: NodeId; readonly to: NodeId; readonly message: RaftMessage } | undefined {
-    return this.flights.get(id)
+    const slot = this.flights.find(id)
+    if (slot < 0) return undefined
+    const flights = this.flights
+    return { from: flights.fromAt(slot), to: flights.toAt(slot), message: flights.messageAt(slot) }
   }
 
   /** Length of a node's log. */
@@ -305,84 +286,85 @@ export class PlaybackBuilder {
   }
 
   apply(event: TraceEvent): void {
+    // Each case reads event.t itself: one kind of event at each read, so the time is read as
+    // the number it is rather than boxed (as a read that sees every kind of event does).
     switch (event.kind) {
       case 'send':
         this.onSend(event.id, event.from, event.to, event.message, event.bytes, event.t)
+        this.t = event.t
         break
-      case 'deliver': {
-        const flight = this.takeCopy(event.id, event.copy, 'deliver')
-        this.lastDelivered = flight.message
-        this.receive(this.node(flight.to), flight.message)
+      case 'deliver':
+        this.onDeliver(event.id, event.copy)
+        this.t = event.t
         break
-      }
       case 'drop':
-        this.takeCopy(event.id, event.copy, 'drop')
+        this.flights.take(event.id, event.copy, 'drop')
+        this.t = event.t
         break
-      case 'duplicate': {
-        const flight = this.flights.get(event.id)
-        if (flight === undefined) {
-          throw new PlaybackError(`duplicate of message ${event.id}, which is not in flight`)
-        }
-        if (event.copy !== flight.maxCopy + 1) {
-          throw new PlaybackError(
-            `duplicate of message ${event.id} is copy ${event.copy}, expected ${flight.maxCopy + 1}`,
-          )
-        }
-        flight.maxCopy = event.copy
-        if (typeof flight.copies === 'number') flight.copies = [flight.copies, event.copy]
-        else flight.copies.push(event.copy)
+      case 'duplicate':
+        this.flights.duplicate(event.id, event.copy)
+        this.t = event.t
         break
-      }
       case 'role':
         this.onRole(this.node(event.node), event.to, event.term)
+        this.t = event.t
         break
       case 'term': {
         const node = this.node(event.node)
         node.currentTerm = event.to
         node.votedFor = null
+        this.t = event.t
         break
       }
       case 'vote':
         this.node(event.node).votedFor = event.candidate
+        this.t = event.t
         break
-      case 'persist': {
-        const node = this.node(event.node)
-        const op = event.op
-        if (op.op === 'hard-state') {
-          node.currentTerm = op.currentTerm
-          node.votedFor = op.votedFor
-        } else if (op.op === 'truncate') {
-          if (op.fromIndex < 1) throw new PlaybackError(`truncate from index ${op.fromIndex}`)
-          if (op.fromIndex <= node.log.length) node.log.truncate(op.fromIndex - 1)
-        } else {
-          if (op.firstIndex !== node.log.length + 1) {
-            throw new PlaybackError(
-              `node ${node.id} appends at index ${op.firstIndex} but its log ends at ${node.log.length}`,
-            )
-          }
-          let index = op.firstIndex
-          for (const entry of op.entries) node.log.push(this.table.idFor(index++, entry))
-        }
+      case 'persist':
+        this.onPersist(this.node(event.node), event.op)
+        this.t = event.t
         break
-      }
       case 'commit':
         this.node(event.node).commitIndex = event.to
+        this.t = event.t
         break
       case 'apply': {
         const node = this.node(event.node)
         node.lastApplied = event.index
         node.appliedCount++
+        this.t = event.t
         break
       }
       case 'action':
         this.onAction(event.action)
+        this.t = event.t
         break
       default:
         // timer, submitted, internal-error and kinds added later change no state.
+        this.t = event.t
         break
     }
-    this.t = event.t
     this.count++
+  }
+
+  private onPersist(node: NodeTrack, op: PersistOp): void {
+    if (op.op === 'hard-state') {
+      node.currentTerm = op.currentTerm
+      node.votedFor = op.votedFor
+    } else if (op.op === 'truncate') {
+      if (op.fromIndex < 1) throw new PlaybackError(`truncate from index ${op.fromIndex}`)
+      if (op.fromIndex <= node.log.length) node.log.truncate(op.fromIndex - 1)
+    } else {
+      if (op.firstIndex !== node.log.length + 1) {
+        throw new PlaybackError(
+          `node ${node.id} appends at index ${op.firstIndex} but its log ends at ${node.log.length}`,
+        )
+      }
+      const entries = op.entries
+      const table = this.table
+      const log = node.log
+      for (let i = 0; i < entries.length; i++) log.push(table.idFor(op.firstIndex + i, entries[i]!))
+    }
   }
 
   private node(id: NodeId): NodeTrack {
@@ -403,8 +385,7 @@ export class PlaybackBuilder {
   ): void {
     this.node(from)
     this.node(to)
-    if (this.flights.has(id)) throw new PlaybackError(`message ${id} is sent twice`)
-    this.flights.set(id, { id, from, to, sentAt: t, bytes, message, copies: 0, maxCopy: 0 })
+    this.flights.add(id, from, to, t, bytes, message)
     if (id > this.lastSendId) this.lastSendId = id
     // A leader always sends AppendEntries from nextIndex (Figure 2), so each one tells it.
     if (message.type === 'AppendEntries') {
@@ -415,29 +396,10 @@ export class PlaybackBuilder {
     }
   }
 
-  private takeCopy(id: number, copy: number, what: string): Flight {
-    const flight = this.flights.get(id)
-    const copies = flight?.copies
-    const at =
-      copies === undefined
-        ? -1
-        : typeof copies === 'number'
-          ? copies === copy
-            ? 0
-            : -1
-          : copies.indexOf(copy)
-    if (flight === undefined || copies === undefined || at < 0) {
-      throw new PlaybackError(
-        `${what} of message ${id}${copy > 0 ? ` copy ${copy}` : ''}, which is not in flight`,
-      )
-    }
-    if (typeof copies === 'number') {
-      this.flights.delete(id)
-    } else {
-      copies.splice(at, 1)
-      if (copies.length === 0) this.flights.delete(id)
-    }
-    return flight
+  private onDeliver(id: number, copy: number): void {
+    const message = this.flights.take(id, copy, 'deliver')
+    this.lastDelivered = message
+    this.receive(this.node(message.to), message)
   }
 
   /** What receiving `message` does to what we track of a node (its own events say the rest). */
@@ -585,10 +547,6 @@ export class PlaybackBuilder {
       .map(([key, link]) => ({ from: Math.floor(key / 1024), to: key % 1024, link }))
   }
 
-  private sortedFlights(): Flight[] {
-    return [...this.flights.values()].sort((a, b) => a.id - b.id)
-  }
-
   /** An immutable picture of the state now. */
   state(): PlaybackState {
     const entries = this.table.entries
@@ -626,8 +584,8 @@ export class PlaybackBuilder {
       }
     })
     const inFlight: PlaybackMessage[] = []
-    for (const flight of this.sortedFlights()) {
-      for (const copy of copiesOf(flight)) {
+    for (const flight of this.flights.list()) {
+      for (const copy of flight.copies) {
         inFlight.push({
           id: flight.id,
           copy,
@@ -697,14 +655,14 @@ export class PlaybackBuilder {
         link: this.link,
         overrides: this.overrideList(),
       },
-      inFlight: this.sortedFlights().map((flight): CheckpointMessage => ({
+      inFlight: this.flights.list().map((flight): CheckpointMessage => ({
         id: flight.id,
         from: flight.from,
         to: flight.to,
         sentAt: flight.sentAt,
         bytes: flight.bytes,
         message: flight.message,
-        copies: copiesOf(flight),
+        copies: flight.copies,
         maxCopy: flight.maxCopy,
       })),
     }
@@ -753,16 +711,7 @@ export class PlaybackBuilder {
     builder.link = network.link
     for (const o of network.overrides) builder.overrides.set(linkKey(o.from, o.to), o.link)
     for (const saved of checkpoint.inFlight) {
-      builder.flights.set(saved.id, {
-        id: saved.id,
-        from: saved.from,
-        to: saved.to,
-        sentAt: saved.sentAt,
-        bytes: saved.bytes,
-        message: saved.message,
-        copies: saved.copies.length === 1 ? saved.copies[0]! : saved.copies.slice(),
-        maxCopy: saved.maxCopy,
-      })
+      builder.flights.restore(saved)
       if (saved.id > builder.lastSendId) builder.lastSendId = saved.id
     }
     return builder
@@ -805,24 +754,15 @@ export class PlaybackBuilder {
     for (const cut of state.faults.cuts) builder.cuts.add(linkKey(cut.from, cut.to))
     builder.link = state.network.link
     for (const o of state.network.overrides) builder.overrides.set(linkKey(o.from, o.to), o.link)
+    const byId = new Map<number, { message: PlaybackMessage; copies: number[] }>()
     for (const m of state.inFlight) {
-      const flight = builder.flights.get(m.id)
-      if (flight !== undefined) {
-        if (typeof flight.copies === 'number') flight.copies = [flight.copies, m.copy]
-        else flight.copies.push(m.copy)
-        flight.maxCopy = Math.max(flight.maxCopy, m.copy)
-      } else {
-        builder.flights.set(m.id, {
-          id: m.id,
-          from: m.from,
-          to: m.to,
-          sentAt: m.sentAt,
-          bytes: m.bytes,
-          message: m.message,
-          copies: m.copy,
-          maxCopy: m.copy,
-        })
-      }
+      const known = byId.get(m.id)
+      if (known === undefined) byId.set(m.id, { message: m, copies: [m.copy] })
+      else known.copies.push(m.copy)
+    }
+    for (const { message: m, copies } of byId.values()) {
+      copies.sort((a, b) => a - b)
+      builder.flights.restore({ ...m, copies, maxCopy: copies[copies.length - 1]! })
       if (m.id > builder.lastSendId) builder.lastSendId = m.id
     }
     return builder

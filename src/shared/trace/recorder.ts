@@ -1,8 +1,11 @@
 import type { Cluster } from '../sim/cluster'
+import type { ClusterConfig } from '../sim/config'
 import type { ClusterEvent } from '../sim/events'
 import { APP_VERSION } from '../version'
 import { PlaybackBuilder } from './playback'
-import { EVENT_TAGS, EventPacker, EventUnpacker, type EventRow } from './rows'
+import { RowStore, type RowCursor } from './row-store'
+import { EventPacker, EventUnpacker, ScannedRow } from './rows'
+import { TAG_ACTION } from './tags'
 import {
   DEFAULT_CHECKPOINT_EVERY,
   TRACE_FORMAT_NAME,
@@ -12,6 +15,7 @@ import {
   type TraceEnd,
   type TraceEvent,
   type TraceHeader,
+  type TraceInput,
   type TraceParent,
 } from './types'
 
@@ -56,129 +60,50 @@ export class RecorderError extends Error {
   }
 }
 
-const TAGS: readonly string[] = Object.values(EVENT_TAGS)
-const TAG_INDEX = new Map(TAGS.map((tag, i) => [tag, i]))
-const CHUNK = 1 << 16
-/** Where every this-many-th row starts is remembered, so reading from row n skips the rest. */
-const MARK_EVERY = 1024
-const ACTION_TAG = TAGS.indexOf(EVENT_TAGS.action)
-
-/** Where a row starts in a RowStore, and how many action rows come before it. */
-interface RowMark {
-  readonly chunk: number
-  readonly at: number
-  readonly value: number
-  readonly actions: number
-}
-
 /**
- * Rows kept in memory without an object per event: each row is a run of doubles in fixed-size
- * chunks — a head (tag and field count), the time as two numbers, then the fields — and only
- * what is not a number (commands, explicit entries, whole events) goes to a side list. Keeping
- * millions of small objects alive would make the garbage collector, not the recorder, the
- * cost of recording.
+ * The recorded rows read back as events, in order, through the playback reducer: what a reader
+ * of the file would get. The reducer's state gives the checkpoints.
  */
-class RowStore {
-  private readonly chunks: Float64Array[] = [new Float64Array(CHUNK)]
-  private at = 0
-  private readonly values: unknown[] = []
-  private readonly marks: RowMark[] = []
-  private actions = 0
-  rows = 0
+class StoredEvents {
+  readonly builder: PlaybackBuilder
+  private readonly unpacker: EventUnpacker
+  private readonly rows: RowCursor
+  private readonly scanned = new ScannedRow()
+  private readonly row: unknown[] = []
+  private input = 0
+  /** Entries numbered by the last checkpoint. */
+  entriesAtCheckpoint = 0
 
-  add(row: EventRow): void {
-    const tag = TAG_INDEX.get(row[0] as string) ?? -1
-    if (tag < 0) throw new RecorderError(`no row tag ${String(row[0])}`)
-    if (this.rows % MARK_EVERY === 0) {
-      const chunk = this.chunks.length - 1
-      this.marks.push({ chunk, at: this.at, value: this.values.length, actions: this.actions })
-    }
-    if (tag === ACTION_TAG) this.actions++
-    this.put(tag * 64 + row.length)
-    // The time as two numbers: (step, NaN) for a step, (step, ulps) for a pair, (t, ∞) for [t].
-    const time = row[1] as number | number[]
-    if (typeof time === 'number') {
-      this.put(time)
-      this.put(Number.NaN)
-    } else if (time.length === 1) {
-      this.put(time[0]!)
-      this.put(Number.POSITIVE_INFINITY)
-    } else {
-      this.put(time[0]!)
-      this.put(time[1]!)
-    }
-    for (let i = 2; i < row.length; i++) {
-      const value = row[i]
-      if (typeof value === 'number') {
-        this.put(value)
-      } else {
-        this.put(Number.NaN)
-        this.values.push(value)
+  constructor(config: ClusterConfig, store: RowStore) {
+    this.builder = new PlaybackBuilder(config)
+    // The rows were written from the cluster's own events: no schema check needed.
+    this.unpacker = new EventUnpacker(this.builder, (body) => body as Record<string, unknown>)
+    this.rows = store.cursor(0)
+  }
+
+  /** Events read so far. */
+  get count(): number {
+    return this.builder.count
+  }
+
+  /** The next event (`inputs`: the run's inputs, for action rows). */
+  next(inputs: readonly TraceInput[]): TraceEvent {
+    const rows = this.rows
+    rows.next()
+    const action = rows.tag === TAG_ACTION ? inputs[this.input++]?.action : undefined
+    const seq = this.builder.count
+    try {
+      // Rows of numbers are read as a file's lines are scanned; the others as parsed JSON.
+      if (rows.scan(this.scanned)) {
+        const event = this.unpacker.unpackScanned(this.scanned, seq, action)
+        if (event !== null) return event
+        rows.rewind()
       }
-    }
-    this.rows++
-  }
-
-  private put(value: number): void {
-    if (this.at === CHUNK) {
-      this.chunks.push(new Float64Array(CHUNK))
-      this.at = 0
-    }
-    this.chunks[this.chunks.length - 1]![this.at++] = value
-  }
-
-  /** Calls `visit` with each row, in order. */
-  forEach(visit: (row: EventRow) => void): void {
-    this.forEachFrom(0, this.rows, visit)
-  }
-
-  /** Action rows before row `row` (each action row has an input). */
-  actionsBefore(row: number): number {
-    if (row >= this.rows) return this.actions
-    const first = row - (row % MARK_EVERY)
-    let actions = this.marks[first / MARK_EVERY]!.actions
-    this.forEachFrom(first, row, (r) => {
-      if (r[0] === EVENT_TAGS.action) actions++
-    })
-    return actions
-  }
-
-  /** Calls `visit` with rows [from, to), in order. */
-  forEachFrom(from: number, to: number, visit: (row: EventRow) => void): void {
-    const start = Math.min(from, this.rows)
-    const mark = this.marks[Math.floor(start / MARK_EVERY)]
-    if (mark === undefined) return
-    let chunk = mark.chunk
-    let at = mark.at
-    let value = mark.value
-    const next = (): number => {
-      if (at === CHUNK) {
-        chunk++
-        at = 0
-      }
-      return this.chunks[chunk]![at++]!
-    }
-    // Skip from the mark to `start` without building rows.
-    for (let r = start - (start % MARK_EVERY); r < start; r++) {
-      const length = next() % 64
-      next()
-      next()
-      for (let i = 2; i < length; i++) if (Number.isNaN(next())) value++
-    }
-    const end = Math.min(to, this.rows)
-    for (let r = start; r < end; r++) {
-      const head = next()
-      const length = head % 64
-      const row: EventRow = new Array<unknown>(length)
-      row[0] = TAGS[(head - length) / 64]
-      const step = next()
-      const ulps = next()
-      row[1] = Number.isNaN(ulps) ? step : ulps === Number.POSITIVE_INFINITY ? [step] : [step, ulps]
-      for (let i = 2; i < length; i++) {
-        const field = next()
-        row[i] = Number.isNaN(field) ? this.values[value++] : field
-      }
-      visit(row)
+      return this.unpacker.unpack(rows.readRow(this.row), seq, action)
+    } catch (error) {
+      throw new RecorderError(
+        `the recorder could not follow event ${seq}: ${error instanceof Error ? error.message : String(error)}`,
+      )
     }
   }
 }
@@ -193,11 +118,14 @@ class RowStore {
  */
 export class TraceRecorder {
   private headerValue: TraceHeader
-  private readonly builder: PlaybackBuilder
   private readonly packer: EventPacker
   private readonly store = new RowStore()
   private readonly checkpointList: Checkpoint[] = []
-  private entriesAtCheckpoint = 0
+  /**
+   * The playback reducer, following the recorded rows some way behind (it catches up when a
+   * checkpoint is asked for): recording itself only packs rows.
+   */
+  private follower: StoredEvents | null = null
   private failure: RecorderError | null = null
   private unsubscribe: (() => void) | null
   private finished: Trace | null = null
@@ -227,8 +155,7 @@ export class TraceRecorder {
       parent: options.parent ?? null,
       checkpointEvery,
     }
-    this.builder = new PlaybackBuilder(cluster.config)
-    this.packer = new EventPacker(this.builder)
+    this.packer = new EventPacker(cluster.config.nodes, this.store)
     this.unsubscribe = cluster.onEvent((event) => this.record(event))
   }
 
@@ -252,11 +179,7 @@ export class TraceRecorder {
   private record(event: ClusterEvent): void {
     if (this.failure !== null) return
     try {
-      this.store.add(this.packer.pack(event))
-      if (this.builder.count % this.header.checkpointEvery === 0) {
-        this.checkpointList.push(this.builder.checkpoint(this.entriesAtCheckpoint))
-        this.entriesAtCheckpoint = this.builder.table.size
-      }
+      this.packer.pack(event)
     } catch (error) {
       // Never break the run being recorded; report it when the trace is asked for.
       this.failure = new RecorderError(
@@ -265,22 +188,60 @@ export class TraceRecorder {
     }
   }
 
+  /** The inputs so far. */
+  private get inputs(): readonly TraceInput[] {
+    return this.finished?.inputs ?? this.cluster.inputs
+  }
+
+  /** Applies `event`, just read by `reader`, to the checkpoints: the one due after it, if new. */
+  private checkpointAfter(reader: StoredEvents): void {
+    const every = this.header.checkpointEvery
+    const count = reader.count
+    if (count % every !== 0) return
+    if (this.checkpointList.length < count / every) {
+      this.checkpointList.push(reader.builder.checkpoint(reader.entriesAtCheckpoint))
+    }
+    reader.entriesAtCheckpoint = reader.builder.table.size
+  }
+
+  /** Brings the checkpoints up to event `event` (every one due at or before it). */
+  private checkpointsUntil(event: number): void {
+    const every = this.header.checkpointEvery
+    const due = Math.floor(Math.min(event, this.store.rows) / every)
+    if (this.checkpointList.length >= due) return
+    this.follower ??= new StoredEvents(this.header.config, this.store)
+    const follower = this.follower
+    const inputs = this.inputs
+    try {
+      while (this.checkpointList.length < due) {
+        follower.next(inputs)
+        this.checkpointAfter(follower)
+      }
+    } catch (error) {
+      this.failure = error instanceof RecorderError ? error : new RecorderError(String(error))
+      throw this.failure
+    }
+  }
+
   /** The trace recorded so far; recording goes on. */
   snapshot(): Trace {
     if (this.finished !== null) return this.finished
     if (this.failure !== null) throw this.failure
-    const events: TraceEvent[] = []
     const inputs = this.cluster.inputs.slice()
-    // Whole-form rows were written from the cluster's own events: no schema check needed.
-    const unpacker = new EventUnpacker(
-      new PlaybackBuilder(this.header.config),
-      (body) => body as Record<string, unknown>,
-    )
-    let input = 0
-    this.store.forEach((row) => {
-      const action = row[0] === '!' ? inputs[input++]?.action : undefined
-      events.push(unpacker.unpack(row, events.length, action))
-    })
+    const rows = this.store.rows
+    const events: TraceEvent[] = new Array<TraceEvent>(rows)
+    const reader = new StoredEvents(this.header.config, this.store)
+    try {
+      for (let i = 0; i < rows; i++) {
+        events[i] = reader.next(inputs)
+        this.checkpointAfter(reader)
+      }
+    } catch (error) {
+      this.failure = error instanceof RecorderError ? error : new RecorderError(String(error))
+      throw this.failure
+    }
+    // The reader is where the follower would be once caught up: it follows from here.
+    this.follower = reader
     return {
       header: this.header,
       inputs,
@@ -318,26 +279,28 @@ export class TraceRecorder {
     if (this.failure !== null) throw this.failure
     const from = Math.min(Math.max(0, Math.floor(fromEvent)), this.store.rows)
     const to = Math.min(from + Math.max(0, Math.floor(limit)), this.store.rows)
+    this.checkpointsUntil(to)
     const lines: string[] = []
     if (from === 0) lines.push(JSON.stringify(['header', this.header]))
-    const inputs = this.finished?.inputs ?? this.cluster.inputs
+    const inputs = this.inputs
     let input = this.store.actionsBefore(from)
     const checkpoints = this.checkpointList
     let checkpoint = firstCheckpointAfter(checkpoints, from)
-    let seq = from
-    this.store.forEachFrom(from, to, (row) => {
-      if (row[0] === EVENT_TAGS.action) {
+    const rows = this.store.cursor(from)
+    for (let seq = from; seq < to;) {
+      rows.next()
+      if (rows.tag === TAG_ACTION) {
         const recorded = inputs[input++]!
         lines.push(JSON.stringify(['input', recorded.step, recorded.action]))
       }
-      lines.push(JSON.stringify(row))
+      lines.push(rows.text())
       seq++
       const next = checkpoints[checkpoint]
       if (next !== undefined && next.at === seq) {
         lines.push(JSON.stringify(['checkpoint', next]))
         checkpoint++
       }
-    })
+    }
     return {
       fromEvent: from,
       events: to - from,

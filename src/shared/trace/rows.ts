@@ -1,9 +1,41 @@
-import type { PersistOp, TimerKind } from '../raft/effects'
+import type { PersistOp } from '../raft/effects'
 import type { AppendEntries, RaftMessage } from '../raft/messages'
-import type { Command, LogEntry, NodeId, Role } from '../raft/types'
+import type { Command, LogEntry, NodeId } from '../raft/types'
+import { MAX_NODES } from '../sim/config'
 import type { DropReason } from '../sim/events'
 import { jsonEqual } from './equal'
+import { FlightTable, PlaybackError } from './flights'
 import type { PlaybackBuilder } from './playback'
+import type { RowStore } from './row-store'
+import {
+  DROP_REASONS,
+  ROLES,
+  TAG_ACTION,
+  TAG_APPEND,
+  TAG_APPEND_ENTRIES,
+  TAG_APPEND_ENTRIES_REPLY,
+  TAG_APPLY,
+  TAG_APPLY_EXPLICIT,
+  TAG_COMMIT,
+  TAG_DELIVER,
+  TAG_DROP,
+  TAG_DUPLICATE,
+  TAG_HARD_STATE,
+  TAG_REQUEST_VOTE,
+  TAG_REQUEST_VOTE_REPLY,
+  TAG_ROLE,
+  TAG_SUBMITTED,
+  TAG_TERM,
+  TAG_TIMER,
+  TAG_TRUNCATE,
+  TAG_VOTE,
+  TAG_NAMES,
+  TAG_WHOLE,
+  TIME_EXACT,
+  TIME_PAIR,
+  TIME_STEP,
+  TIMERS,
+} from './tags'
 import type { TraceEvent } from './types'
 
 /**
@@ -17,49 +49,31 @@ import type { TraceEvent } from './types'
  */
 export type EventRow = unknown[]
 
-export const TIMERS: readonly TimerKind[] = ['election', 'heartbeat', 'vote-retry']
-export const ROLES: readonly Role[] = ['follower', 'candidate', 'leader']
-export const DROP_REASONS: readonly DropReason[] = ['lost', 'cut', 'crashed', 'manual']
-
-/** Tags of the event rows. */
-export const EVENT_TAGS = {
-  requestVote: 'v',
-  requestVoteReply: 'V',
-  appendEntries: 'a',
-  appendEntriesReply: 'A',
-  deliver: 'd',
-  drop: 'x',
-  duplicate: 'u',
-  timer: 'T',
-  role: 'r',
-  term: 'm',
-  vote: 'o',
-  hardState: 'h',
-  truncate: 'c',
-  append: 'p',
-  commit: 'C',
-  apply: 'y',
-  applyExplicit: 'Y',
-  action: '!',
-  submitted: 'S',
-  whole: '*',
-} as const
+export { DROP_REASONS, EVENT_TAGS, ROLES, TIMERS } from './tags'
 
 const f64 = new Float64Array(1)
-const bits = new BigInt64Array(f64.buffer)
+const u32 = new Uint32Array(f64.buffer)
+/** Which half of a double's bits is the low word on this machine. */
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1
+const HIGH = 1 - LOW
+const WORD = 2 ** 32
 
 /** How many representable doubles lie between `from` and `to` (both >= 0). */
 function ulpDistance(from: number, to: number): number {
   f64[0] = from
-  const a = bits[0]!
+  const low = u32[LOW]!
+  const high = u32[HIGH]!
   f64[0] = to
-  return Number(bits[0]! - a)
+  return (u32[HIGH]! - high) * WORD + (u32[LOW]! - low)
 }
 
 /** The double `steps` representable values after `from` (>= 0). */
 function ulpStep(from: number, steps: number): number {
   f64[0] = from
-  bits[0] = bits[0]! + BigInt(steps)
+  const carry = Math.floor(steps / WORD)
+  const low = u32[LOW]! + (steps - carry * WORD)
+  u32[HIGH] = u32[HIGH]! + carry + (low >= WORD ? 1 : 0)
+  u32[LOW] = low
   return f64[0]
 }
 
@@ -83,9 +97,19 @@ function sameEntry(a: LogEntry, b: LogEntry): boolean {
 export class TimeCursor {
   t = 0
   micros = 0
+  /** After advance(): the step in microseconds, and (for TIME_PAIR) the ulps. */
+  step = 0
+  ulps = 0
 
-  encode(t: number): number | [number, number] | [number] {
-    if (t === this.t) return 0
+  /**
+   * Moves on to time t and tells how to write it: TIME_STEP (`step`), TIME_PAIR (`step`,
+   * `ulps`) or TIME_EXACT (t itself). Throws RangeError if t is before the previous time.
+   */
+  advance(t: number): number {
+    if (t === this.t) {
+      this.step = 0
+      return TIME_STEP
+    }
     if (!(t > this.t) || !Number.isFinite(t)) {
       throw new RangeError(`time ${t} is before the previous event's time ${this.t}`)
     }
@@ -93,11 +117,20 @@ export class TimeCursor {
     const step = micros - this.micros
     this.t = t
     this.micros = micros
+    this.step = step
     const base = micros / 1000
-    if (base === t && step !== 0) return step
+    if (base === t && step !== 0) return TIME_STEP
     const ulps = ulpDistance(base, t)
-    // Far from any microsecond (a tiny or huge time): the double itself.
-    return Number.isSafeInteger(ulps) ? [step, ulps] : [t]
+    if (!Number.isSafeInteger(ulps)) return TIME_EXACT
+    this.ulps = ulps
+    return TIME_PAIR
+  }
+
+  /** The time field of the next event, at time t. */
+  encode(t: number): number | [number, number] | [number] {
+    const form = this.advance(t)
+    if (form === TIME_STEP) return this.step
+    return form === TIME_PAIR ? [this.step, this.ulps] : [t]
   }
 
   /** Reads a time field; throws RowError on a malformed or backward time. */
@@ -108,13 +141,7 @@ export class TimeCursor {
     if (typeof field === 'number') {
       step = field
     } else if (Array.isArray(field) && field.length === 1 && typeof field[0] === 'number') {
-      const t = field[0]
-      if (!(t >= this.t) || !Number.isFinite(t)) {
-        throw new RowError(`time ${t} ms is before the previous event's time ${this.t} ms`)
-      }
-      this.t = t
-      this.micros = Math.round(t * 1000)
-      return t
+      return this.exact(field[0])
     } else if (
       Array.isArray(field) &&
       field.length === 2 &&
@@ -129,6 +156,12 @@ export class TimeCursor {
     } else {
       throw new RowError('time is not a number, a [micros, ulps] pair or [ms]')
     }
+    this.stepBy(step, ulps)
+    return this.t
+  }
+
+  /** Moves `t` on by `step` microseconds and `ulps` (a whole number); throws RowError. */
+  stepBy(step: number, ulps: number): void {
     if (!Number.isSafeInteger(step) || step < 0) {
       throw new RowError(`time step ${step} is not a non-negative whole number of microseconds`)
     }
@@ -140,6 +173,15 @@ export class TimeCursor {
     }
     this.t = t
     this.micros = micros
+  }
+
+  /** Moves on to the time `t` written as [ms]; throws RowError. */
+  exact(t: number): number {
+    if (!(t >= this.t) || !Number.isFinite(t)) {
+      throw new RowError(`time ${t} ms is before the previous event's time ${this.t} ms`)
+    }
+    this.t = t
+    this.micros = Math.round(t * 1000)
     return t
   }
 }
@@ -152,138 +194,358 @@ export class RowError extends Error {
   }
 }
 
-/** Turns events into rows, in order. Needs the builder the events are applied to. */
-export class EventPacker {
-  private readonly time = new TimeCursor()
+type EventOf<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>
 
-  constructor(private readonly builder: PlaybackBuilder) {}
+/** Fields after the time of each send row, by tag. */
+const SEND_FIELDS: readonly number[] = [6, 5, 8, 9]
 
-  /** The row of the next event (an action's row leaves its input to the caller). */
-  pack(event: TraceEvent): EventRow {
-    const row = this.rowOf(event)
-    this.builder.apply(event)
-    return row
-  }
-
-  private rowOf(event: TraceEvent): EventRow {
-    const dt = this.time.encode(event.t)
-    const b = this.builder
-    switch (event.kind) {
-      case 'send': {
-        const m = event.message
-        if (event.id !== b.lastSendId + 1 || event.from !== m.from || event.to !== m.to) break
-        switch (m.type) {
-          case 'RequestVote':
-            return ['v', dt, m.from, m.to, event.bytes, m.term, m.lastLogIndex, m.lastLogTerm]
-          case 'RequestVoteReply':
-            return ['V', dt, m.from, m.to, event.bytes, m.term, m.voteGranted ? 1 : 0]
-          case 'AppendEntries':
-            return [
-              'a',
-              dt,
-              m.from,
-              m.to,
-              event.bytes,
-              m.term,
-              m.prevLogIndex,
-              m.prevLogTerm,
-              m.leaderCommit,
-              this.appendEntriesField(m),
-            ]
-          case 'AppendEntriesReply':
-            return [
-              'A',
-              dt,
-              m.from,
-              m.to,
-              event.bytes,
-              m.term,
-              m.success ? 1 : 0,
-              m.prevLogIndex,
-              m.matchIndex,
-              m.conflictIndex,
-              m.conflictTerm,
-            ]
-        }
-        break
-      }
-      case 'deliver':
-      case 'drop':
-      case 'duplicate': {
-        const flight = b.flight(event.id)
-        if (flight === undefined || flight.from !== event.from || flight.to !== event.to) break
-        const back = b.lastSendId - event.id
-        if (event.kind === 'deliver') {
-          return event.copy === 0 ? ['d', dt, back] : ['d', dt, back, event.copy]
-        }
-        if (event.kind === 'duplicate') return ['u', dt, back, event.copy]
-        return ['x', dt, back, event.copy, DROP_REASONS.indexOf(event.reason)]
-      }
-      case 'timer':
-        return ['T', dt, event.node, TIMERS.indexOf(event.timer)]
-      case 'role':
-        return ['r', dt, event.node, ROLES.indexOf(event.from), ROLES.indexOf(event.to), event.term]
-      case 'term':
-        return ['m', dt, event.node, event.from, event.to]
-      case 'vote':
-        return ['o', dt, event.node, event.term, event.candidate]
-      case 'persist': {
-        const op = event.op
-        if (op.op === 'hard-state') return ['h', dt, event.node, op.currentTerm, op.votedFor]
-        if (op.op === 'truncate') return ['c', dt, event.node, op.fromIndex]
-        return ['p', dt, event.node, op.firstIndex, this.appendField(event.node, op.entries)]
-      }
-      case 'commit':
-        return ['C', dt, event.node, event.from, event.to]
-      case 'apply': {
-        const entry = b.entryAt(event.node, event.index)
-        if (entry !== undefined && sameEntry(entry, event)) {
-          return ['y', dt, event.node, event.index]
-        }
-        return ['Y', dt, event.node, event.index, event.term, event.command]
-      }
-      case 'action':
-        return ['!', dt]
-      case 'submitted':
-        return ['S', dt, event.node, event.index, event.term, event.isLeader ? 1 : 0]
-      default:
-        break
-    }
-    const body: Record<string, unknown> = { ...event }
-    delete body.seq
-    delete body.t
-    return ['*', dt, body]
-  }
-
-  /** k: the k entries of the sender's log after prevLogIndex; otherwise the entries, whole. */
-  private appendEntriesField(m: AppendEntries): number | [number, Command][] {
-    const entries = m.entries
-    for (let i = 0; i < entries.length; i++) {
-      const mine = this.builder.entryAt(m.from, m.prevLogIndex + 1 + i)
-      if (mine === undefined || !sameEntry(mine, entries[i]!)) return explicit(entries)
-    }
-    return entries.length
-  }
-
-  /** k: the entries of the message just delivered to this node, from offset k; or whole. */
-  private appendField(node: NodeId, entries: readonly LogEntry[]): number | [number, Command][] {
-    const m = this.builder.lastDelivered
-    if (m !== null && m.type === 'AppendEntries' && m.to === node) {
-      const offset = m.entries.length - entries.length
-      if (offset >= 0 && entries.length > 0) {
-        let same = true
-        for (let i = 0; i < entries.length && same; i++) {
-          same = sameEntry(m.entries[offset + i]!, entries[i]!)
-        }
-        if (same) return offset
-      }
-    }
-    return explicit(entries)
+/** The row tag of a message's send, or -1 for a message type without a compact row. */
+function sendTag(m: RaftMessage): number {
+  switch (m.type) {
+    case 'AppendEntries':
+      return TAG_APPEND_ENTRIES
+    case 'AppendEntriesReply':
+      return TAG_APPEND_ENTRIES_REPLY
+    case 'RequestVote':
+      return TAG_REQUEST_VOTE
+    case 'RequestVoteReply':
+      return TAG_REQUEST_VOTE_REPLY
+    default:
+      return -1
   }
 }
 
-function explicit(entries: readonly LogEntry[]): [number, Command][] {
-  return entries.map((e) => [e.term, e.command])
+/**
+ * Turns events into rows, in order, straight into a RowStore: a method per kind writes the
+ * row's words, with no array or object per event. It keeps only what choosing a row's form
+ * needs: the last message id sent, the messages in flight (their endpoints, and the message a
+ * deliver hands over), the last message delivered, and each node's log as the persist events
+ * built it. These follow the playback reducer's rules (playback.ts) exactly, so a reader that
+ * runs the reducer finds what every row leaves out.
+ */
+export class EventPacker {
+  private readonly time = new TimeCursor()
+  private readonly flights = new FlightTable()
+  private lastSendId = 0
+  private lastDelivered: RaftMessage | null = null
+  /** Each node's log (index 0 holds log index 1), by node id - 1. */
+  private readonly logs: LogEntry[][] = []
+
+  constructor(
+    nodes: number,
+    private readonly store: RowStore,
+  ) {
+    for (let id = 1; id <= nodes; id++) this.logs.push([])
+  }
+
+  /** Writes the row of the next event (an action's row leaves its input to the caller). */
+  pack(event: TraceEvent): void {
+    // A writer per kind, called through a table: each is compiled on its own, with room to
+    // inline what it calls, rather than all of them squeezed into this one function. Each
+    // reads event.t itself: one kind of event at each read, so the time is read as the number
+    // it is rather than boxed.
+    let writer: number
+    switch (event.kind) {
+      case 'deliver':
+        writer = 0
+        break
+      case 'send':
+        writer = 1
+        break
+      case 'apply':
+        writer = 2
+        break
+      case 'persist':
+        writer = 3
+        break
+      case 'commit':
+        writer = 4
+        break
+      default:
+        writer = 5
+    }
+    EventPacker.writers[writer]!(this, event)
+  }
+
+  private static readonly writers: readonly ((packer: EventPacker, event: TraceEvent) => void)[] = [
+    (p, e) => p.deliver(e as EventOf<'deliver'>, p.time.advance(e.t)),
+    (p, e) => p.send(e as EventOf<'send'>, p.time.advance(e.t)),
+    (p, e) => p.apply(e as EventOf<'apply'>, p.time.advance(e.t)),
+    (p, e) => p.persist(e as EventOf<'persist'>, p.time.advance(e.t)),
+    (p, e) => {
+      const event = e as EventOf<'commit'>
+      p.numbers3(TAG_COMMIT, p.time.advance(event.t), event.node, event.from, event.to)
+    },
+    (p, e) => p.other(e),
+  ]
+
+  /** The rarer kinds. */
+  private other(event: TraceEvent): void {
+    const time = this.time
+    switch (event.kind) {
+      case 'action': {
+        const form = time.advance(event.t)
+        const s = this.store
+        const head = s.begin()
+        s.end(head, this.putTime(head + 1, form), TAG_ACTION, form, 0)
+        return
+      }
+      case 'submitted':
+        this.submitted(event, time.advance(event.t))
+        return
+      case 'drop':
+        this.dropOrDuplicate(event, time.advance(event.t))
+        return
+      case 'duplicate':
+        this.dropOrDuplicate(event, time.advance(event.t))
+        return
+      case 'timer': {
+        const form = time.advance(event.t)
+        this.numbers2(TAG_TIMER, form, event.node, TIMERS.indexOf(event.timer))
+        return
+      }
+      case 'role': {
+        const form = time.advance(event.t)
+        const s = this.store
+        const head = s.begin()
+        let at = this.putTime(head + 1, form)
+        at = s.put(at, event.node)
+        at = s.put(at, ROLES.indexOf(event.from))
+        at = s.put(at, ROLES.indexOf(event.to))
+        at = s.put(at, event.term)
+        s.end(head, at, TAG_ROLE, form, 4)
+        return
+      }
+      case 'term':
+        this.numbers3(TAG_TERM, time.advance(event.t), event.node, event.from, event.to)
+        return
+      case 'vote':
+        this.numbers3(TAG_VOTE, time.advance(event.t), event.node, event.term, event.candidate)
+        return
+      default:
+        this.whole(event, time.advance(event.t))
+    }
+  }
+
+  private deliver(event: EventOf<'deliver'>, form: number): void {
+    const slot = this.flights.find(event.id)
+    if (this.sameEnds(slot, event.from, event.to)) {
+      const s = this.store
+      const head = s.begin()
+      let at = this.putTime(head + 1, form)
+      at = s.put(at, this.lastSendId - event.id)
+      if (event.copy !== 0) at = s.put(at, event.copy)
+      s.end(head, at, TAG_DELIVER, form, event.copy !== 0 ? 2 : 1)
+    } else {
+      this.whole(event, form)
+    }
+    this.lastDelivered = this.flights.takeAt(slot, event.id, event.copy, 'deliver')
+  }
+
+  private send(event: EventOf<'send'>, form: number): void {
+    const m = event.message
+    const tag =
+      event.id === this.lastSendId + 1 && event.from === m.from && event.to === m.to
+        ? sendTag(m)
+        : -1
+    if (tag < 0) {
+      this.whole(event, form)
+    } else {
+      const s = this.store
+      const head = s.begin()
+      let at = this.putTime(head + 1, form)
+      at = s.put(at, m.from)
+      at = s.put(at, m.to)
+      at = s.put(at, event.bytes)
+      at = s.put(at, m.term)
+      if (m.type === 'AppendEntries') {
+        at = s.put(at, m.prevLogIndex)
+        at = s.put(at, m.prevLogTerm)
+        at = s.put(at, m.leaderCommit)
+        if (this.sentFromLog(m)) at = s.put(at, m.entries.length)
+        else at = s.putValue(at, m.entries)
+      } else if (m.type === 'AppendEntriesReply') {
+        at = s.put(at, m.success ? 1 : 0)
+        at = s.put(at, m.prevLogIndex)
+        at = s.put(at, m.matchIndex)
+        at = s.put(at, m.conflictIndex)
+        at = s.put(at, m.conflictTerm)
+      } else if (m.type === 'RequestVote') {
+        at = s.put(at, m.lastLogIndex)
+        at = s.put(at, m.lastLogTerm)
+      } else {
+        at = s.put(at, m.voteGranted ? 1 : 0)
+      }
+      s.end(head, at, tag, form, SEND_FIELDS[tag]!)
+    }
+    this.flights.add(event.id, event.from, event.to, event.t, event.bytes, m)
+    if (event.id > this.lastSendId) this.lastSendId = event.id
+  }
+
+  private apply(event: EventOf<'apply'>, form: number): void {
+    const entry = this.entryAt(event.node, event.index)
+    const s = this.store
+    const head = s.begin()
+    let at = this.putTime(head + 1, form)
+    at = s.put(at, event.node)
+    at = s.put(at, event.index)
+    if (entry !== undefined && sameEntry(entry, event)) {
+      s.end(head, at, TAG_APPLY, form, 2)
+    } else {
+      at = s.put(at, event.term)
+      at = s.putValue(at, event.command)
+      s.end(head, at, TAG_APPLY_EXPLICIT, form, 4)
+    }
+  }
+
+  private persist(event: EventOf<'persist'>, form: number): void {
+    const op = event.op
+    const node = event.node
+    if (op.op === 'hard-state') {
+      this.numbers3(TAG_HARD_STATE, form, node, op.currentTerm, op.votedFor)
+    } else if (op.op === 'truncate') {
+      this.numbers2(TAG_TRUNCATE, form, node, op.fromIndex)
+      if (op.fromIndex < 1) throw new PlaybackError(`truncate from index ${op.fromIndex}`)
+      const log = this.log(node)
+      if (op.fromIndex <= log.length) log.length = op.fromIndex - 1
+    } else {
+      const s = this.store
+      const head = s.begin()
+      let at = this.putTime(head + 1, form)
+      at = s.put(at, node)
+      at = s.put(at, op.firstIndex)
+      const offset = this.appendOffset(node, op.entries)
+      if (offset >= 0) at = s.put(at, offset)
+      else at = s.putValue(at, op.entries)
+      s.end(head, at, TAG_APPEND, form, 3)
+      const log = this.log(node)
+      if (op.firstIndex !== log.length + 1) {
+        throw new PlaybackError(
+          `node ${node} appends at index ${op.firstIndex} but its log ends at ${log.length}`,
+        )
+      }
+      const entries = op.entries
+      for (let i = 0; i < entries.length; i++) log.push(entries[i]!)
+    }
+  }
+
+  private submitted(event: EventOf<'submitted'>, form: number): void {
+    const s = this.store
+    const head = s.begin()
+    let at = this.putTime(head + 1, form)
+    at = s.put(at, event.node)
+    at = s.put(at, event.index)
+    at = s.put(at, event.term)
+    at = s.put(at, event.isLeader ? 1 : 0)
+    s.end(head, at, TAG_SUBMITTED, form, 4)
+  }
+
+  private dropOrDuplicate(event: EventOf<'drop'> | EventOf<'duplicate'>, form: number): void {
+    if (this.sameEnds(this.flights.find(event.id), event.from, event.to)) {
+      const s = this.store
+      const head = s.begin()
+      let at = this.putTime(head + 1, form)
+      at = s.put(at, this.lastSendId - event.id)
+      at = s.put(at, event.copy)
+      if (event.kind === 'drop') {
+        at = s.put(at, DROP_REASONS.indexOf(event.reason))
+        s.end(head, at, TAG_DROP, form, 3)
+      } else {
+        s.end(head, at, TAG_DUPLICATE, form, 2)
+      }
+    } else {
+      this.whole(event, form)
+    }
+    if (event.kind === 'drop') this.flights.take(event.id, event.copy, 'drop')
+    else this.flights.duplicate(event.id, event.copy)
+  }
+
+  /** A row of two fields (numbers or null). */
+  private numbers2(tag: number, form: number, a: number | null, b: number | null): void {
+    const s = this.store
+    const head = s.begin()
+    let at = this.putTime(head + 1, form)
+    at = s.put(at, a)
+    at = s.put(at, b)
+    s.end(head, at, tag, form, 2)
+  }
+
+  /** A row of three fields (numbers or null). */
+  private numbers3(
+    tag: number,
+    form: number,
+    a: number | null,
+    b: number | null,
+    c: number | null,
+  ): void {
+    const s = this.store
+    const head = s.begin()
+    let at = this.putTime(head + 1, form)
+    at = s.put(at, a)
+    at = s.put(at, b)
+    at = s.put(at, c)
+    s.end(head, at, tag, form, 3)
+  }
+
+  /** Writes the time field at `at`; returns where the fields start. */
+  private putTime(at: number, form: number): number {
+    const s = this.store
+    const time = this.time
+    if (form === TIME_STEP) return s.put(at, time.step)
+    if (form === TIME_PAIR) return s.put(s.put(at, time.step), time.ulps)
+    return s.put(at, time.t)
+  }
+
+  /** The `*` row: the event without seq and t. */
+  private whole(event: TraceEvent, form: number): void {
+    const body: Record<string, unknown> = { ...event }
+    delete body.seq
+    delete body.t
+    const s = this.store
+    const head = s.begin()
+    const at = this.putTime(head + 1, form)
+    s.end(head, s.putValue(at, body), TAG_WHOLE, form, 1)
+  }
+
+  /** Whether a message is in flight at `slot` between these nodes. */
+  private sameEnds(slot: number, from: NodeId, to: NodeId): boolean {
+    return slot >= 0 && this.flights.fromAt(slot) === from && this.flights.toAt(slot) === to
+  }
+
+  private log(node: NodeId): LogEntry[] {
+    const log = this.logs[node - 1]
+    if (log === undefined) {
+      throw new PlaybackError(`node ${node} is not in this ${this.logs.length}-node cluster`)
+    }
+    return log
+  }
+
+  private entryAt(node: NodeId, index: number): LogEntry | undefined {
+    const log = this.log(node)
+    return index >= 1 ? log[index - 1] : undefined
+  }
+
+  /** Whether an AppendEntries carries the entries of its sender's log after prevLogIndex. */
+  private sentFromLog(m: AppendEntries): boolean {
+    const entries = m.entries
+    for (let i = 0; i < entries.length; i++) {
+      const mine = this.entryAt(m.from, m.prevLogIndex + 1 + i)
+      if (mine === undefined || !sameEntry(mine, entries[i]!)) return false
+    }
+    return true
+  }
+
+  /** k if a node appends the entries of the message just delivered to it from offset k; else -1. */
+  private appendOffset(node: NodeId, entries: readonly LogEntry[]): number {
+    const m = this.lastDelivered
+    if (m === null || m.type !== 'AppendEntries' || m.to !== node) return -1
+    const offset = m.entries.length - entries.length
+    if (offset < 0 || entries.length === 0) return -1
+    for (let i = 0; i < entries.length; i++) {
+      if (!sameEntry(m.entries[offset + i]!, entries[i]!)) return -1
+    }
+    return offset
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,14 +554,44 @@ function explicit(entries: readonly LogEntry[]): [number, Command][] {
 /** Checks the body of a `*` row (the full event schema); throws RowError. */
 export type WholeEventCheck = (body: unknown, nodes: number) => Record<string, unknown>
 
+/** Most fields after the time a compact row has (an `A` row). */
+const MAX_FIELDS = 9
+/** A scanned field that is null. */
+export const SCANNED_NULL = -1
+/** A scanned field standing for entries written out (in ScannedRow.entries). */
+export const SCANNED_ENTRIES = -2
+
+/**
+ * An event line read straight from the file's bytes by scanRow: its tag, its time and its
+ * fields, all whole numbers.
+ */
+export class ScannedRow {
+  tag = 0
+  /** TIME_STEP (`step`) or TIME_PAIR (`step`, `ulps`). */
+  timeForm = TIME_STEP
+  step = 0
+  ulps = 0
+  /** The fields after the time: whole numbers >= 0, -1 for null, -2 for `entries`. */
+  readonly fields = new Float64Array(MAX_FIELDS)
+  count = 0
+  /** The entries a `p` row writes out (its last field is then -2). */
+  entries: LogEntry[] = []
+}
+
 /**
  * Turns rows back into events, checking every field as it goes: a bad row throws RowError
  * naming the field; a row that does not fit the state (unknown message id, a node out of range)
- * throws RowError or PlaybackError.
+ * throws RowError or PlaybackError. Rows come as parsed JSON (`unpack`) or, for the common
+ * lines of whole numbers, as scanned from the file's bytes (`unpackScanned`); both build the
+ * same events the same way.
  */
 export class EventUnpacker {
   readonly time = new TimeCursor()
   private readonly nodes: number
+  /** The entries list an AppendEntries was given last, its sender and prevLogIndex. */
+  private lastSent: LogEntry[] = NO_ENTRIES as LogEntry[]
+  private lastSentFrom = 0
+  private lastSentAfter = -1
 
   constructor(
     private readonly builder: PlaybackBuilder,
@@ -315,37 +607,243 @@ export class EventUnpacker {
     return event
   }
 
+  /**
+   * The event of a scanned row, or null when a field is not what its row needs (a null where a
+   * count belongs, a node out of range, too few fields): the caller then reads the line as
+   * JSON with `unpack`, which names the problem. Nothing changes before null is returned.
+   */
+  unpackScanned(row: ScannedRow, seq: number, action: unknown): TraceEvent | null {
+    const event = this.scannedEventOf(row, seq, action)
+    if (event !== null) this.builder.apply(event)
+    return event
+  }
+
+  private scannedEventOf(row: ScannedRow, seq: number, action: unknown): TraceEvent | null {
+    const f = row.fields
+    const n = row.count
+    switch (row.tag) {
+      case TAG_DELIVER: {
+        if (n !== 1 && n !== 2) return null
+        const back = f[0]!
+        const copy = n === 2 ? f[1]! : 0
+        if (back < 0 || copy < 0) return null
+        this.advance(row)
+        return this.deliver(seq, back, copy)
+      }
+      case TAG_APPLY: {
+        if (n !== 2 || !this.isNode(f[0]!) || f[1]! < 0) return null
+        this.advance(row)
+        return this.applyFromLog(seq, f[0]!, f[1]!)
+      }
+      case TAG_APPEND: {
+        const last = f[2]!
+        if (n !== 3 || !this.isNode(f[0]!) || f[1]! < 0 || last === -1) return null
+        this.advance(row)
+        const entries = last === SCANNED_ENTRIES ? row.entries : this.appendedEntries(last, f[0]!)
+        return this.append(seq, f[0]!, f[1]!, entries)
+      }
+      case TAG_COMMIT:
+        if (n !== 3 || !this.isNode(f[0]!) || f[1]! < 0 || f[2]! < 0) return null
+        this.advance(row)
+        return {
+          seq,
+          t: this.time.t,
+          kind: 'commit',
+          node: f[0]!,
+          from: f[1]!,
+          to: f[2]!,
+        }
+      case TAG_APPEND_ENTRIES: {
+        if (n !== 8 || !this.isNode(f[0]!) || !this.isNode(f[1]!)) return null
+        for (let i = 2; i < 8; i++) if (f[i]! < 0) return null
+        this.advance(row)
+        const from = f[0]!
+        const message: RaftMessage = {
+          type: 'AppendEntries',
+          from,
+          to: f[1]!,
+          term: f[3]!,
+          prevLogIndex: f[4]!,
+          prevLogTerm: f[5]!,
+          entries: this.entriesFromLog(f[7]!, from, f[4]!),
+          leaderCommit: f[6]!,
+        }
+        return this.send(seq, message, f[2]!)
+      }
+      case TAG_APPEND_ENTRIES_REPLY: {
+        if (n !== 9 || !this.isNode(f[0]!) || !this.isNode(f[1]!) || !isFlag(f[4]!)) return null
+        for (let i = 2; i < 9; i++) if (f[i]! < 0) return null
+        const message: RaftMessage = {
+          type: 'AppendEntriesReply',
+          from: f[0]!,
+          to: f[1]!,
+          term: f[3]!,
+          success: f[4] === 1,
+          prevLogIndex: f[5]!,
+          matchIndex: f[6]!,
+          conflictIndex: f[7]!,
+          conflictTerm: f[8]!,
+        }
+        this.advance(row)
+        return this.send(seq, message, f[2]!)
+      }
+      case TAG_ACTION:
+        if (n !== 0) return null
+        this.advance(row)
+        return this.action(seq, action)
+      case TAG_SUBMITTED: {
+        const node = f[0]!
+        if (n !== 4 || (node !== -1 && !this.isNode(node)) || f[1]! < 0 || f[2]! < 0) return null
+        if (!isFlag(f[3]!)) return null
+        this.advance(row)
+        return {
+          seq,
+          t: this.time.t,
+          kind: 'submitted',
+          node: node === -1 ? null : node,
+          index: f[1]!,
+          term: f[2]!,
+          isLeader: f[3] === 1,
+        }
+      }
+      case TAG_TIMER:
+        if (n !== 2 || !this.isNode(f[0]!) || !isCode(f[1]!, TIMERS)) return null
+        this.advance(row)
+        return {
+          seq,
+          t: this.time.t,
+          kind: 'timer',
+          node: f[0]!,
+          timer: TIMERS[f[1]!]!,
+        }
+      case TAG_DROP: {
+        if (n !== 3 || f[0]! < 0 || f[1]! < 0 || !isCode(f[2]!, DROP_REASONS)) return null
+        this.advance(row)
+        return this.drop(seq, f[0]!, f[1]!, DROP_REASONS[f[2]!]!)
+      }
+      case TAG_DUPLICATE:
+        if (n !== 2 || f[0]! < 0 || f[1]! < 0) return null
+        this.advance(row)
+        return this.duplicate(seq, f[0]!, f[1]!)
+      case TAG_REQUEST_VOTE: {
+        if (n !== 6 || !this.isNode(f[0]!) || !this.isNode(f[1]!)) return null
+        for (let i = 2; i < 6; i++) if (f[i]! < 0) return null
+        const message: RaftMessage = {
+          type: 'RequestVote',
+          from: f[0]!,
+          to: f[1]!,
+          term: f[3]!,
+          lastLogIndex: f[4]!,
+          lastLogTerm: f[5]!,
+        }
+        this.advance(row)
+        return this.send(seq, message, f[2]!)
+      }
+      case TAG_REQUEST_VOTE_REPLY: {
+        if (n !== 5 || !this.isNode(f[0]!) || !this.isNode(f[1]!)) return null
+        if (f[2]! < 0 || f[3]! < 0 || !isFlag(f[4]!)) return null
+        const message: RaftMessage = {
+          type: 'RequestVoteReply',
+          from: f[0]!,
+          to: f[1]!,
+          term: f[3]!,
+          voteGranted: f[4] === 1,
+        }
+        this.advance(row)
+        return this.send(seq, message, f[2]!)
+      }
+      case TAG_ROLE:
+        if (n !== 4 || !this.isNode(f[0]!) || f[3]! < 0) return null
+        if (!isCode(f[1]!, ROLES) || !isCode(f[2]!, ROLES)) return null
+        this.advance(row)
+        return {
+          seq,
+          t: this.time.t,
+          kind: 'role',
+          node: f[0]!,
+          from: ROLES[f[1]!]!,
+          to: ROLES[f[2]!]!,
+          term: f[3]!,
+        }
+      case TAG_TERM:
+        if (n !== 3 || !this.isNode(f[0]!) || f[1]! < 0 || f[2]! < 0) return null
+        this.advance(row)
+        return {
+          seq,
+          t: this.time.t,
+          kind: 'term',
+          node: f[0]!,
+          from: f[1]!,
+          to: f[2]!,
+        }
+      case TAG_VOTE:
+        if (n !== 3 || !this.isNode(f[0]!) || f[1]! < 0 || !this.isNode(f[2]!)) return null
+        this.advance(row)
+        return {
+          seq,
+          t: this.time.t,
+          kind: 'vote',
+          node: f[0]!,
+          term: f[1]!,
+          candidate: f[2]!,
+        }
+      case TAG_HARD_STATE: {
+        const votedFor = f[2]!
+        if (n !== 3 || !this.isNode(f[0]!) || f[1]! < 0) return null
+        if (votedFor !== -1 && !this.isNode(votedFor)) return null
+        const op: PersistOp = {
+          op: 'hard-state',
+          currentTerm: f[1]!,
+          votedFor: votedFor === -1 ? null : votedFor,
+        }
+        this.advance(row)
+        return { seq, t: this.time.t, kind: 'persist', node: f[0]!, op }
+      }
+      case TAG_TRUNCATE: {
+        if (n !== 2 || !this.isNode(f[0]!) || f[1]! < 1) return null
+        const op: PersistOp = { op: 'truncate', fromIndex: f[1]! }
+        this.advance(row)
+        return { seq, t: this.time.t, kind: 'persist', node: f[0]!, op }
+      }
+      default:
+        // `Y` and `*` rows carry more than numbers: never scanned.
+        return null
+    }
+  }
+
+  /** Moves the time on to a scanned row's (the checks of TimeCursor.decode). */
+  private advance(row: ScannedRow): void {
+    if (row.timeForm === TIME_PAIR) this.time.stepBy(row.step, row.ulps)
+    else if (row.step !== 0) this.time.stepBy(row.step, 0)
+  }
+
   private eventOf(row: readonly unknown[], seq: number, action: unknown): TraceEvent {
     const tag = row[0]
-    const t = this.time.decode(row[1])
-    const b = this.builder
+    this.time.decode(row[1])
+    const t = this.time.t
     switch (tag) {
       case 'v': {
         this.arity(row, 8)
-        const from = this.node(row[2], 'from')
-        const to = this.node(row[3], 'to')
         const message: RaftMessage = {
           type: 'RequestVote',
-          from,
-          to,
+          from: this.node(row[2], 'from'),
+          to: this.node(row[3], 'to'),
           term: count(row[5], 'term'),
           lastLogIndex: count(row[6], 'lastLogIndex'),
           lastLogTerm: count(row[7], 'lastLogTerm'),
         }
-        return this.send(seq, t, message, row[4])
+        return this.send(seq, message, count(row[4], 'bytes'))
       }
       case 'V': {
         this.arity(row, 7)
-        const from = this.node(row[2], 'from')
-        const to = this.node(row[3], 'to')
         const message: RaftMessage = {
           type: 'RequestVoteReply',
-          from,
-          to,
+          from: this.node(row[2], 'from'),
+          to: this.node(row[3], 'to'),
           term: count(row[5], 'term'),
           voteGranted: flag(row[6], 'voteGranted'),
         }
-        return this.send(seq, t, message, row[4])
+        return this.send(seq, message, count(row[4], 'bytes'))
       }
       case 'a': {
         this.arity(row, 10)
@@ -359,19 +857,20 @@ export class EventUnpacker {
           term: count(row[5], 'term'),
           prevLogIndex,
           prevLogTerm: count(row[7], 'prevLogTerm'),
-          entries: this.sentEntries(row[9], from, prevLogIndex),
+          entries:
+            typeof row[9] === 'number'
+              ? this.entriesFromLog(count(row[9], 'entries'), from, prevLogIndex)
+              : explicitEntries(row[9]),
           leaderCommit: count(row[8], 'leaderCommit'),
         }
-        return this.send(seq, t, message, row[4])
+        return this.send(seq, message, count(row[4], 'bytes'))
       }
       case 'A': {
         this.arity(row, 11)
-        const from = this.node(row[2], 'from')
-        const to = this.node(row[3], 'to')
         const message: RaftMessage = {
           type: 'AppendEntriesReply',
-          from,
-          to,
+          from: this.node(row[2], 'from'),
+          to: this.node(row[3], 'to'),
           term: count(row[5], 'term'),
           success: flag(row[6], 'success'),
           prevLogIndex: count(row[7], 'prevLogIndex'),
@@ -379,29 +878,23 @@ export class EventUnpacker {
           conflictIndex: count(row[9], 'conflictIndex'),
           conflictTerm: count(row[10], 'conflictTerm'),
         }
-        return this.send(seq, t, message, row[4])
+        return this.send(seq, message, count(row[4], 'bytes'))
       }
       case 'd': {
         if (row.length !== 3 && row.length !== 4) this.arity(row, 4)
-        const id = this.messageId(row[2])
-        const copy = row.length === 4 ? count(row[3], 'copy') : 0
-        const f = this.flight(id, 'deliver')
-        return { seq, t, kind: 'deliver', id, from: f.from, to: f.to, copy }
+        const back = count(row[2], 'message')
+        return this.deliver(seq, back, row.length === 4 ? count(row[3], 'copy') : 0)
       }
       case 'x': {
         this.arity(row, 5)
-        const id = this.messageId(row[2])
+        const back = count(row[2], 'message')
         const copy = count(row[3], 'copy')
-        const reason = code(row[4], DROP_REASONS, 'reason')
-        const f = this.flight(id, 'drop')
-        return { seq, t, kind: 'drop', id, from: f.from, to: f.to, copy, reason }
+        return this.drop(seq, back, copy, code(row[4], DROP_REASONS, 'reason'))
       }
       case 'u': {
         this.arity(row, 4)
-        const id = this.messageId(row[2])
-        const copy = count(row[3], 'copy')
-        const f = this.flight(id, 'duplicate')
-        return { seq, t, kind: 'duplicate', id, from: f.from, to: f.to, copy }
+        const back = count(row[2], 'message')
+        return this.duplicate(seq, back, count(row[3], 'copy'))
       }
       case 'T':
         this.arity(row, 4)
@@ -465,12 +958,11 @@ export class EventUnpacker {
         this.arity(row, 5)
         const node = this.node(row[2], 'node')
         const firstIndex = count(row[3], 'firstIndex')
-        const op: PersistOp = {
-          op: 'append',
-          firstIndex,
-          entries: this.appendedEntries(row[4], node),
-        }
-        return { seq, t, kind: 'persist', node, op }
+        const entries =
+          typeof row[4] === 'number'
+            ? this.appendedEntries(count(row[4], 'entries'), node)
+            : explicitEntries(row[4])
+        return this.append(seq, node, firstIndex, entries)
       }
       case 'C':
         this.arity(row, 5)
@@ -485,12 +977,7 @@ export class EventUnpacker {
       case 'y': {
         this.arity(row, 4)
         const node = this.node(row[2], 'node')
-        const index = count(row[3], 'index')
-        const entry = b.entryAt(node, index)
-        if (entry === undefined) {
-          throw new RowError(`node ${node} applies index ${index}, which is not in its log`)
-        }
-        return { seq, t, kind: 'apply', node, index, term: entry.term, command: entry.command }
+        return this.applyFromLog(seq, node, count(row[3], 'index'))
       }
       case 'Y': {
         this.arity(row, 6)
@@ -506,8 +993,7 @@ export class EventUnpacker {
       }
       case '!':
         this.arity(row, 2)
-        if (action === undefined) throw new RowError('an action event must follow its input record')
-        return { seq, t, kind: 'action', action: action as never }
+        return this.action(seq, action)
       case 'S':
         this.arity(row, 6)
         return {
@@ -522,6 +1008,7 @@ export class EventUnpacker {
       case '*': {
         this.arity(row, 3)
         const body = this.checkWhole(row[2], this.nodes)
+        const b = this.builder
         if (body.kind === 'send') {
           const id = body.id as number
           if (id <= b.lastSendId) {
@@ -546,10 +1033,70 @@ export class EventUnpacker {
     }
   }
 
+  // Events from checked fields, shared by both readers; these check what needs the state.
+
+  private send(seq: number, message: RaftMessage, bytes: number): TraceEvent {
+    const id = this.builder.lastSendId + 1
+    const t = this.time.t
+    return { seq, t, kind: 'send', id, from: message.from, to: message.to, message, bytes }
+  }
+
+  private deliver(seq: number, back: number, copy: number): TraceEvent {
+    const id = this.messageId(back)
+    const slot = this.flightSlot(id, 'deliver')
+    const flights = this.builder.flights
+    const t = this.time.t
+    return { seq, t, kind: 'deliver', id, from: flights.fromAt(slot), to: flights.toAt(slot), copy }
+  }
+
+  private drop(seq: number, back: number, copy: number, reason: DropReason): TraceEvent {
+    const id = this.messageId(back)
+    const f = this.flight(id, 'drop')
+    const t = this.time.t
+    return { seq, t, kind: 'drop', id, from: f.from, to: f.to, copy, reason }
+  }
+
+  private duplicate(seq: number, back: number, copy: number): TraceEvent {
+    const id = this.messageId(back)
+    const f = this.flight(id, 'duplicate')
+    const t = this.time.t
+    return { seq, t, kind: 'duplicate', id, from: f.from, to: f.to, copy }
+  }
+
+  private append(
+    seq: number,
+    node: NodeId,
+    firstIndex: number,
+    entries: readonly LogEntry[],
+  ): TraceEvent {
+    const op: PersistOp = { op: 'append', firstIndex, entries }
+    const t = this.time.t
+    return { seq, t, kind: 'persist', node, op }
+  }
+
+  private applyFromLog(seq: number, node: NodeId, index: number): TraceEvent {
+    const entry = this.builder.entryAt(node, index)
+    if (entry === undefined) {
+      throw new RowError(`node ${node} applies index ${index}, which is not in its log`)
+    }
+    const t = this.time.t
+    return { seq, t, kind: 'apply', node, index, term: entry.term, command: entry.command }
+  }
+
+  private action(seq: number, action: unknown): TraceEvent {
+    if (action === undefined) throw new RowError('an action event must follow its input record')
+    const t = this.time.t
+    return { seq, t, kind: 'action', action: action as never }
+  }
+
   private arity(row: readonly unknown[], n: number): void {
     if (row.length !== n) {
       throw new RowError(`"${String(row[0])}" row has ${row.length} fields, expected ${n}`)
     }
+  }
+
+  private isNode(value: number): boolean {
+    return value >= 1 && value <= this.nodes
   }
 
   private node(value: unknown, field: string): NodeId {
@@ -561,22 +1108,7 @@ export class EventUnpacker {
     return value
   }
 
-  private send(seq: number, t: number, message: RaftMessage, bytes: unknown): TraceEvent {
-    const id = this.builder.lastSendId + 1
-    return {
-      seq,
-      t,
-      kind: 'send',
-      id,
-      from: message.from,
-      to: message.to,
-      message,
-      bytes: count(bytes, 'bytes'),
-    }
-  }
-
-  private messageId(field: unknown): number {
-    const back = count(field, 'message')
+  private messageId(back: number): number {
     const id = this.builder.lastSendId - back
     if (id < 1) {
       throw new RowError(
@@ -586,19 +1118,34 @@ export class EventUnpacker {
     return id
   }
 
+  /** The flight table slot of message `id`; throws RowError if no copy of it is in flight. */
+  private flightSlot(id: number, what: string): number {
+    const slot = this.builder.flights.find(id)
+    if (slot < 0) throw new RowError(`unknown message id ${id} in ${what}`)
+    return slot
+  }
+
   private flight(id: number, what: string): { from: NodeId; to: NodeId } {
     const f = this.builder.flight(id)
     if (f === undefined) throw new RowError(`unknown message id ${id} in ${what}`)
     return f
   }
 
-  private sentEntries(field: unknown, from: NodeId, prevLogIndex: number): LogEntry[] {
-    if (typeof field !== 'number') return explicitEntries(field)
-    const k = count(field, 'entries')
+  /** The k entries of a node's log after prevLogIndex, as an AppendEntries carries them. */
+  private entriesFromLog(k: number, from: NodeId, prevLogIndex: number): LogEntry[] {
     if (k === 0) return NO_ENTRIES as LogEntry[]
+    const b = this.builder
+    // A leader sends every follower the same entries: the list made last is shared while the
+    // sender's log still holds those entries at those indices (nothing changes a list).
+    const last = this.lastSent
+    if (from === this.lastSentFrom && prevLogIndex === this.lastSentAfter && last.length === k) {
+      let same = true
+      for (let i = 0; i < k && same; i++) same = b.entryAt(from, prevLogIndex + 1 + i) === last[i]
+      if (same) return last
+    }
     const entries: LogEntry[] = []
     for (let i = 1; i <= k; i++) {
-      const entry = this.builder.entryAt(from, prevLogIndex + i)
+      const entry = b.entryAt(from, prevLogIndex + i)
       if (entry === undefined) {
         throw new RowError(
           `entries: node ${from}'s log has no entry at index ${prevLogIndex + i} to send`,
@@ -606,12 +1153,14 @@ export class EventUnpacker {
       }
       entries.push(entry)
     }
+    this.lastSent = entries
+    this.lastSentFrom = from
+    this.lastSentAfter = prevLogIndex
     return entries
   }
 
-  private appendedEntries(field: unknown, node: NodeId): LogEntry[] {
-    if (typeof field !== 'number') return explicitEntries(field)
-    const offset = count(field, 'entries')
+  /** The entries of the AppendEntries just delivered to a node, from offset `offset` on. */
+  private appendedEntries(offset: number, node: NodeId): readonly LogEntry[] {
     const m = this.builder.lastDelivered
     if (m === null || m.type !== 'AppendEntries' || m.to !== node) {
       throw new RowError(`entries: node ${node} has not just received an AppendEntries`)
@@ -621,7 +1170,8 @@ export class EventUnpacker {
         `entries: offset ${offset} is past the ${m.entries.length} entries node ${node} received`,
       )
     }
-    return m.entries.slice(offset)
+    // All of them (the common case): the message's own list, which nothing changes.
+    return offset === 0 ? m.entries : m.entries.slice(offset)
   }
 }
 
@@ -651,6 +1201,10 @@ function flag(value: unknown, field: string): boolean {
   throw new RowError(`${field}: ${JSON.stringify(value)?.slice(0, 20)} is not 0 or 1`)
 }
 
+function isFlag(value: number): boolean {
+  return value === 0 || value === 1
+}
+
 function code<T>(value: unknown, names: readonly T[], field: string): T {
   const name = typeof value === 'number' && Number.isInteger(value) ? names[value] : undefined
   if (name === undefined) {
@@ -659,88 +1213,278 @@ function code<T>(value: unknown, names: readonly T[], field: string): T {
   return name
 }
 
-const TAG_CODES = new Set(Object.values(EVENT_TAGS).map((tag) => tag.charCodeAt(0)))
-
-/**
- * Reads the common event line — a one-letter tag, then whole numbers and nulls, the time
- * possibly as [n, k] — straight from the text into `row`, without JSON.parse or a new array.
- * Returns false for anything else (other records, commands, entries, floats, odd spacing), which
- * the caller then parses as JSON; it accepts nothing JSON.parse would read differently.
- */
-export function scanEventRow(
-  text: string,
-  start: number,
-  end: number,
-  row: unknown[],
-  time: number[],
-): boolean {
-  if (end - start < 7 || text.charCodeAt(start) !== 91 || text.charCodeAt(start + 1) !== 34) {
-    return false
-  }
-  const tag = text.charCodeAt(start + 2)
-  if (!TAG_CODES.has(tag) || text.charCodeAt(start + 3) !== 34) return false
-  row.length = 0
-  row.push(text[start + 2])
-  let at = start + 4
-  while (at < end) {
-    const c = text.charCodeAt(at)
-    if (c === 93) return at + 1 === end && row.length >= 2 // ']'
-    if (c !== 44) return false // ','
-    at++
-    const d = text.charCodeAt(at)
-    if (d === 110) {
-      if (text.startsWith('null', at)) {
-        row.push(null)
-        at += 4
-        continue
-      }
-      return false
-    }
-    if (d === 91) {
-      // [n, k] or [n]: only as the time
-      if (row.length !== 1) return false
-      at = scanInt(text, at + 1, end)
-      if (at < 0) return false
-      time.length = 0
-      time.push(scanned)
-      if (text.charCodeAt(at) === 44) {
-        at = scanInt(text, at + 1, end)
-        if (at < 0) return false
-        time.push(scanned)
-      }
-      if (text.charCodeAt(at) !== 93) return false
-      at++
-      row.push(time)
-      continue
-    }
-    at = scanInt(text, at, end)
-    if (at < 0) return false
-    row.push(scanned)
-  }
-  return false
+function isCode(value: number, names: readonly unknown[]): boolean {
+  return value >= 0 && value < names.length
 }
 
-/** The number scanInt read last (module state, so the scan makes no closure per line). */
+// ---------------------------------------------------------------------------------------------
+// Scanning
+
+/** Row tag code by the tag letter's byte (-1: not a tag). */
+const TAG_BY_BYTE = new Int8Array(128).fill(-1)
+TAG_NAMES.forEach((name, code) => (TAG_BY_BYTE[name.charCodeAt(0)] = code))
+
+const OPEN = 0x5b // [
+const CLOSE = 0x5d // ]
+const QUOTE = 0x22
+const COMMA = 0x2c
+const MINUS = 0x2d
+
+/**
+ * Reads the common event line — `["x",time,...]` with a one-letter tag, the time as a whole
+ * number or [n, k], and fields that are whole numbers or null — from the bytes at `start` (up
+ * to `end` at most) into `row`, without making a string or an array. Returns the index just
+ * after the closing bracket, where the line must end; or -1 for anything else (other records,
+ * commands, entries, fractions, negative numbers, spaces), which the caller reads as JSON. It
+ * accepts nothing JSON.parse would read differently.
+ */
+export function scanRow(bytes: Uint8Array, start: number, end: number, row: ScannedRow): number {
+  if (end - start < 7 || bytes[start] !== OPEN || bytes[start + 1] !== QUOTE) return -1
+  const letter = bytes[start + 2]!
+  const tag = letter < 128 ? TAG_BY_BYTE[letter]! : -1
+  if (tag < 0 || tag === TAG_WHOLE || tag === TAG_APPLY_EXPLICIT) return -1
+  if (bytes[start + 3] !== QUOTE || bytes[start + 4] !== COMMA) return -1
+  let at = start + 5
+  if (bytes[at] === OPEN) {
+    at = scanWhole(bytes, at + 1, end, false)
+    if (at < 0 || bytes[at] !== COMMA) return -1
+    row.step = scanned
+    at = scanWhole(bytes, at + 1, end, true)
+    if (at < 0 || bytes[at] !== CLOSE) return -1
+    row.ulps = scanned
+    row.timeForm = TIME_PAIR
+    at++
+  } else {
+    at = scanWhole(bytes, at, end, false)
+    if (at < 0) return -1
+    row.step = scanned
+    row.timeForm = TIME_STEP
+  }
+  const fields = row.fields
+  let n = 0
+  for (;;) {
+    const c = bytes[at]
+    if (c === CLOSE) {
+      row.tag = tag
+      row.count = n
+      return at + 1
+    }
+    if (c !== COMMA || n === MAX_FIELDS) return -1
+    at++
+    const d = bytes[at]
+    if (d === 0x6e) {
+      // null
+      if (bytes[at + 1] !== 0x75 || bytes[at + 2] !== 0x6c || bytes[at + 3] !== 0x6c) return -1
+      fields[n++] = -1
+      at += 4
+      continue
+    }
+    if (d === OPEN) {
+      // A leader's append writes its entries out: [[term, command], ...], as its last field.
+      if (tag !== TAG_APPEND || n !== 2) return -1
+      const entries: LogEntry[] = []
+      at = scanEntries(bytes, at, end, entries)
+      if (at < 0) return -1
+      row.entries = entries
+      fields[n++] = SCANNED_ENTRIES
+      continue
+    }
+    at = scanWhole(bytes, at, end, false)
+    if (at < 0) return -1
+    fields[n++] = scanned
+  }
+}
+
+/**
+ * Reads `[[term, command], ...]` at `at` into `entries`, for commands scanValue reads; returns
+ * the index after it, or -1.
+ */
+function scanEntries(bytes: Uint8Array, at: number, end: number, entries: LogEntry[]): number {
+  if (bytes[at] !== OPEN) return -1
+  at++
+  if (bytes[at] === CLOSE) return at + 1
+  for (;;) {
+    if (bytes[at] !== OPEN) return -1
+    at = scanWhole(bytes, at + 1, end, false)
+    if (at < 0 || bytes[at] !== COMMA) return -1
+    const term = scanned
+    at = scanValue(bytes, at + 1, end)
+    if (at < 0 || bytes[at] !== CLOSE) return -1
+    entries.push({ term, command: scannedValue as Command })
+    at++
+    const c = bytes[at]
+    if (c === CLOSE) return at + 1
+    if (c !== COMMA) return -1
+    at++
+  }
+}
+
+/** Longer strings are left to JSON.parse. */
+const MAX_SCANNED_STRING = 256
+
+/** The value scanValue read last. */
+export let scannedValue: unknown = null
+
+/**
+ * Reads the JSON values commands mostly are — a whole number, a string of printable ASCII
+ * without escapes, true, false, null, or an object of such values under such keys — at `at`
+ * into `scannedValue`, equal to what JSON.parse makes of them; returns the index after it, or
+ * -1 for anything else (the caller then reads the line as JSON).
+ */
+export function scanValue(bytes: Uint8Array, at: number, end: number): number {
+  if (bytes[at] !== 0x7b) return scanPrimitive(bytes, at, end)
+  // An object: keys in order, no key twice (JSON.parse keeps the last), no __proto__.
+  const object: Record<string, unknown> = {}
+  at++
+  if (bytes[at] === 0x7d) {
+    scannedValue = object
+    return at + 1
+  }
+  for (;;) {
+    at = scanString(bytes, at, end)
+    if (at < 0 || bytes[at] !== 0x3a) return -1
+    const key = scannedValue as string
+    if (key === '__proto__' || Object.hasOwn(object, key)) return -1
+    at = scanPrimitive(bytes, at + 1, end)
+    if (at < 0) return -1
+    object[key] = scannedValue
+    const c = bytes[at]
+    if (c === 0x7d) {
+      scannedValue = object
+      return at + 1
+    }
+    if (c !== COMMA) return -1
+    at++
+  }
+}
+
+function scanPrimitive(bytes: Uint8Array, at: number, end: number): number {
+  const c = bytes[at]
+  if (c === QUOTE) return scanString(bytes, at, end)
+  if (c === 0x74 && bytes[at + 1] === 0x72 && bytes[at + 2] === 0x75 && bytes[at + 3] === 0x65) {
+    scannedValue = true
+    return at + 4
+  }
+  if (
+    c === 0x66 &&
+    bytes[at + 1] === 0x61 &&
+    bytes[at + 2] === 0x6c &&
+    bytes[at + 3] === 0x73 &&
+    bytes[at + 4] === 0x65
+  ) {
+    scannedValue = false
+    return at + 5
+  }
+  if (c === 0x6e && bytes[at + 1] === 0x75 && bytes[at + 2] === 0x6c && bytes[at + 3] === 0x6c) {
+    scannedValue = null
+    return at + 4
+  }
+  at = scanWhole(bytes, at, end, true)
+  scannedValue = scanned
+  return at
+}
+
+/** A short string of printable ASCII without escapes at `at` into `scannedValue`; or -1. */
+function scanString(bytes: Uint8Array, at: number, end: number): number {
+  if (bytes[at] !== QUOTE) return -1
+  const first = at + 1
+  const last = Math.min(end, first + MAX_SCANNED_STRING)
+  for (at = first; at < last; at++) {
+    const c = bytes[at]!
+    if (c === QUOTE) {
+      scannedValue = String.fromCharCode.apply(null, bytes.subarray(first, at) as never)
+      return at + 1
+    }
+    if (c < 0x20 || c > 0x7e || c === 0x5c) return -1
+  }
+  return -1
+}
+
+/** What scanSubmitInput read. */
+export interface ScannedInput {
+  step: number
+  action: { type: 'submit'; command: Command; node: NodeId | 'leader' } | null
+}
+
+/**
+ * Reads the common input line, a client's submit — `["input",step,{"type":"submit",
+ * "command":c,"node":n}]` with a command scanValue reads and n "leader" or a whole number — at
+ * `start` into `out`, the action as the action schema makes it (a new object, keys in that
+ * order). Returns the index after the closing bracket, or -1 for anything else (the caller
+ * then reads the line as JSON and checks the action with the schema). Whether the node is in
+ * the cluster is left to the caller.
+ */
+export function scanSubmitInput(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: ScannedInput,
+): number {
+  let at = expect(bytes, start, INPUT_HEAD)
+  if (at < 0) return -1
+  at = scanWhole(bytes, at, end, false)
+  if (at < 0) return -1
+  const step = scanned
+  at = expect(bytes, at, SUBMIT_HEAD)
+  if (at < 0) return -1
+  at = scanValue(bytes, at, end)
+  if (at < 0) return -1
+  const command = scannedValue as Command
+  at = expect(bytes, at, NODE_KEY)
+  if (at < 0) return -1
+  let node: NodeId | 'leader'
+  if (bytes[at] === QUOTE) {
+    at = expect(bytes, at, LEADER)
+    if (at < 0) return -1
+    node = 'leader'
+  } else {
+    at = scanWhole(bytes, at, end, false)
+    if (at < 0 || scanned < 1 || scanned > MAX_NODES) return -1
+    node = scanned
+  }
+  if (bytes[at] !== 0x7d || bytes[at + 1] !== CLOSE) return -1
+  out.step = step
+  out.action = { type: 'submit', command, node }
+  return at + 2
+}
+
+const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0))
+const INPUT_HEAD = ascii('["input",')
+const SUBMIT_HEAD = ascii(',{"type":"submit","command":')
+const NODE_KEY = ascii(',"node":')
+const LEADER = ascii('"leader"')
+
+/** The index after `text` if the bytes at `at` are it, else -1. */
+function expect(bytes: Uint8Array, at: number, text: Uint8Array): number {
+  for (let i = 0; i < text.length; i++) if (bytes[at + i] !== text[i]) return -1
+  return at + text.length
+}
+
+/** The number scanWhole read last (module state, so scanning makes no object per line). */
 let scanned = 0
 
-/** Reads one whole number at `i` into `scanned`; returns the index after it, or -1. */
-function scanInt(text: string, i: number, end: number): number {
+/**
+ * Reads a whole number (JSON syntax, at most 15 digits; negative only if `signed`) at `at`
+ * into `scanned`; returns the index after it, or -1.
+ */
+function scanWhole(bytes: Uint8Array, at: number, end: number, signed: boolean): number {
   let negative = false
-  if (text.charCodeAt(i) === 45) {
+  if (bytes[at] === MINUS) {
+    if (!signed) return -1
     negative = true
-    i++
+    at++
   }
-  const first = i
+  const first = at
   let n = 0
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i)
-    if (c < 48 || c > 57) break
-    n = n * 10 + (c - 48)
+  for (; at < end; at++) {
+    const digit = bytes[at]! - 48
+    if (digit < 0 || digit > 9) break
+    n = n * 10 + digit
   }
-  const digits = i - first
-  if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(first) === 48)) return -1
-  const c = text.charCodeAt(i)
-  if (c === 46 || c === 101 || c === 69) return -1 // a fraction or exponent: leave it to JSON
+  const digits = at - first
+  if (digits === 0 || digits > 15 || (digits > 1 && bytes[first] === 48)) return -1
+  const c = bytes[at]
+  if (c === 0x2e || c === 0x65 || c === 0x45) return -1 // a fraction or exponent: JSON's
   scanned = negative ? -n : n
-  return i
+  return at
 }
