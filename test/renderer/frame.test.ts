@@ -63,6 +63,27 @@ describe('live frames', () => {
     expect(live.frame(0)!.nodes).toHaveLength(3)
   })
 
+  it('lists findings from fetched events too, in seq order, each once, and only its session', () => {
+    const live = new LiveFrames()
+    const [batch] = batchesFrom((_host, clock) => clock.advance(50))
+    const finding = (seq: number, property: 'election-safety' | 'term-monotonic') =>
+      ({
+        seq,
+        t: seq,
+        kind: 'finding',
+        finding: { property, nodes: [1], t: seq, seq, explanation: `at ${seq}` },
+      }) as const
+    live.receive({ ...batch!, events: [finding(100, 'election-safety')] })
+    live.receiveFetched(batch!.session, [
+      finding(10, 'term-monotonic'),
+      finding(100, 'election-safety'),
+    ])
+    live.receiveFetched(batch!.session + 1, [finding(5, 'term-monotonic')])
+    expect(live.frame(0)!.findings.map((f) => f.seq)).toEqual([10, 100])
+    live.receive({ ...batch!, seq: batch!.seq + 1, events: [finding(200, 'term-monotonic')] })
+    expect(live.frame(0)!.findings.map((f) => f.seq)).toEqual([10, 100, 200])
+  })
+
   it('never shows a time before the batch, and stops at the next pending event', () => {
     const live = new LiveFrames()
     const batches = batchesFrom((_host, clock) => clock.advance(500))

@@ -95,6 +95,42 @@ describe('the playback store', () => {
     expect(roles(playback.frame!)).toEqual(at)
   })
 
+  it('the live checker panel shows findings in events a batch could not carry, also after a fork', async () => {
+    // node 2 votes twice in term 1 (votedfor-not-persisted) at the start, then a long run at
+    // once: its batch carries only the latest events; the page fetches the rest.
+    const lab = hostedLab({
+      running: false,
+      config: { nodes: 3, seed: 7, bugs: ['votedfor-not-persisted'] },
+    })
+    const { host, clock } = lab
+    const session = useSessionStore()
+    const playback = usePlaybackStore()
+    await session.connect(lab.api)
+    await settle()
+    host.apply({ type: 'partition', groups: [[1, 2], [3]] })
+    host.apply({ type: 'timeout-now', node: 1 })
+    host.runTo(30)
+    host.apply({ type: 'crash', node: 2 })
+    host.apply({ type: 'restart', node: 2 })
+    host.runTo(40)
+    host.apply({ type: 'partition', groups: [[2, 3], [1]] })
+    host.apply({ type: 'timeout-now', node: 3 })
+    host.runTo(60_000)
+    clock.advance(50)
+    await settle(200)
+    expect(session.latest!.omittedEvents).toBeGreaterThan(0)
+    const found = session.batchFrame!.findings
+    expect(found.map((f) => f.property)).toContain('one-vote-per-term')
+
+    playback.seek(50_000)
+    expect(await playback.fork()).toBe(true)
+    clock.advance(50)
+    await settle(200)
+    expect(session.latest!.session).toBe(2)
+    expect(session.latest!.omittedEvents).toBeGreaterThan(0)
+    expect(session.batchFrame!.findings).toEqual(found.filter((f) => f.t <= 50_000))
+  })
+
   it('plays a replay forward in wall time at its speed, and stops at the end', async () => {
     const { playback } = await connectedStores()
     const frames: ((now: number) => void)[] = []

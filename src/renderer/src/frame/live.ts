@@ -25,6 +25,8 @@ export class LiveFrames {
   private logs: ReadonlyMap<NodeId, readonly LogEntry[]> = new Map()
   private logsMissing = false
   private findings: Finding[] = []
+  /** Seq of each finding's event, in the same order (ascending). */
+  private findingSeqs: number[] = []
 
   get batch(): LabBatch | null {
     return this.latest
@@ -52,6 +54,7 @@ export class LiveFrames {
       this.deadlines = new Map()
       this.logs = new Map()
       this.findings = []
+      this.findingSeqs = []
     }
     if (this.latest === null || this.latest.session !== batch.session) {
       // A session's first batch (and a snapshot) carries every log whole; a page that joins
@@ -64,10 +67,7 @@ export class LiveFrames {
     if (batch.events.length > 0) {
       const kept = this.recent.concat(batch.events)
       this.recent = kept.length > RECENT_EVENTS ? kept.slice(kept.length - RECENT_EVENTS) : kept
-      const found = findingsIn(batch.events)
-      if (found.length > 0 && this.findings.length < MAX_FINDINGS) {
-        this.findings = this.findings.concat(found.slice(0, MAX_FINDINGS - this.findings.length))
-      }
+      this.addFindings(batch.events)
       const notable = batch.events.filter(isMilestone)
       if (notable.length > 0) {
         const all = this.milestones.concat(notable)
@@ -84,6 +84,41 @@ export class LiveFrames {
       }
     }
     this.latest = batch
+  }
+
+  /**
+   * Take in events of the session fetched apart from the batches: those a batch could not carry
+   * (`omittedEvents`, a fork's or a long run's) and those from before the page joined. Only
+   * their findings matter here: the checker panel lists every finding of the session.
+   */
+  receiveFetched(session: number, events: readonly ClusterEvent[]): void {
+    if (this.latest?.session !== session) return
+    this.addFindings(events)
+  }
+
+  /** Add the findings among `events` not taken in yet, keeping them in seq order. */
+  private addFindings(events: readonly ClusterEvent[]): void {
+    const found = events.filter(isFinding)
+    if (found.length === 0) return
+    const last = this.findingSeqs[this.findingSeqs.length - 1] ?? -1
+    if (found[0]!.seq > last) {
+      // The usual case: newer than every finding so far.
+      const room = MAX_FINDINGS - this.findings.length
+      if (room <= 0) return
+      const added = found.slice(0, room)
+      this.findings = this.findings.concat(added.map((event) => event.finding))
+      this.findingSeqs = this.findingSeqs.concat(added.map((event) => event.seq))
+      return
+    }
+    const known = new Set(this.findingSeqs)
+    const merged = this.findingSeqs.map((seq, i) => ({ seq, finding: this.findings[i]! }))
+    for (const event of found) {
+      if (!known.has(event.seq)) merged.push({ seq: event.seq, finding: event.finding })
+    }
+    merged.sort((a, b) => a.seq - b.seq)
+    const kept = merged.slice(0, MAX_FINDINGS)
+    this.findings = kept.map((entry) => entry.finding)
+    this.findingSeqs = kept.map((entry) => entry.seq)
   }
 
   /**
@@ -145,10 +180,8 @@ export class LiveFrames {
   }
 }
 
-function findingsIn(events: readonly ClusterEvent[]): Finding[] {
-  const found: Finding[] = []
-  for (const event of events) if (event.kind === 'finding') found.push(event.finding)
-  return found
+function isFinding(event: ClusterEvent): event is Extract<ClusterEvent, { kind: 'finding' }> {
+  return event.kind === 'finding'
 }
 
 function carriesWholeLogs(batch: LabBatch): boolean {

@@ -28,6 +28,8 @@ export const HISTORY_KEEP = 600_000
 export interface HistoryOptions {
   /** Called after events went in (the store bumps a version views watch). */
   readonly changed?: () => void
+  /** Called with the events a fill fetched as slices (events no batch carried), in order. */
+  readonly fetched?: (events: readonly ClusterEvent[]) => void
   readonly limit?: number
   readonly keep?: number
 }
@@ -57,6 +59,7 @@ export class LiveHistory implements ScrubSource {
   private filling = false
   private latestT = 0
   private readonly changed: () => void
+  private readonly fetched: (events: readonly ClusterEvent[]) => void
   private readonly limit: number
   private readonly keep: number
   /** Seq of the first event kept. */
@@ -75,6 +78,7 @@ export class LiveHistory implements ScrubSource {
     options: HistoryOptions = {},
   ) {
     this.changed = options.changed ?? (() => {})
+    this.fetched = options.fetched ?? (() => {})
     this.limit = options.limit ?? HISTORY_LIMIT
     this.keep = Math.min(options.keep ?? HISTORY_KEEP, this.limit)
     this.columnsValue = new TimelineColumns(config.nodes)
@@ -176,14 +180,18 @@ export class LiveHistory implements ScrubSource {
           this.broken = 'the history of this session could not be fetched from the lab host'
           break
         }
+        const added: ClusterEvent[] = []
         for (const event of slice.events) {
           if (event.seq >= until) break
-          if (event.seq === this.nextSeq) this.add(event)
-          else if (event.seq > this.nextSeq) {
+          if (event.seq === this.nextSeq) {
+            this.add(event)
+            added.push(event)
+          } else if (event.seq > this.nextSeq) {
             this.broken = `the lab host no longer has events ${this.nextSeq} to ${event.seq - 1}`
             break
           }
         }
+        if (added.length > 0) this.fetched(added)
         this.fill = { done: need - (until - this.nextSeq), of: need }
         this.changed()
         if (this.broken !== null || !slice.truncated || slice.events.length === 0) break

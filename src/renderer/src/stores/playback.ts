@@ -123,7 +123,11 @@ export const usePlaybackStore = defineStore('playback', () => {
       info.session,
       info.config,
       (from, to) => session.call('traceSlice', { from, to }),
-      { changed: () => changes.value++ },
+      {
+        changed: () => changes.value++,
+        // The live frame's checker findings, also from events no batch carried.
+        fetched: (events) => session.receiveFetched(info.session, events),
+      },
     )
     history.value = markRaw(next)
     liveScrubber = new TraceScrubber(next)

@@ -7,6 +7,7 @@ import type { ClientRequest, WorkloadSettings } from '../../../shared/api/client
 import type { SessionInfo } from '../../../shared/api/commands'
 import type { ApiCommandName } from '../../../shared/api/names'
 import type { ClusterAction } from '../../../shared/sim/actions'
+import type { ClusterEvent } from '../../../shared/sim/events'
 import type { ClusterConfigInput } from '../../../shared/sim/config'
 import type { Frame } from '../frame/frame'
 import { LiveFrames } from '../frame/live'
@@ -81,6 +82,14 @@ export const useSessionStore = defineStore('session', () => {
     }
     latest.value = batch
     if (live.needsLogs) void fetchLogs()
+  }
+
+  /** Events of `sessionId` fetched apart from the batches (the playback store's history
+   * fetches what a batch could not carry): the live frame takes their findings. */
+  function receiveFetched(sessionId: number, events: readonly ClusterEvent[]): void {
+    if (latest.value?.session !== sessionId) return
+    live.receiveFetched(sessionId, events)
+    triggerRef(latest)
   }
 
   let fetchingLogs = false
@@ -204,6 +213,7 @@ export const useSessionStore = defineStore('session', () => {
     connected,
     connect,
     refresh,
+    receiveFetched,
     tick,
     play,
     pause,
