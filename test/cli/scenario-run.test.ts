@@ -69,7 +69,7 @@ describe('raftlab run --scenario NAME', { timeout: 60_000 }, () => {
   })
 
   it('overrides that stop a lesson from showing its phenomenon make it fail', async () => {
-    const result = await cli(dir, ['run', '--scenario', 'first-election', '--duration', '160'])
+    const result = await cli(dir, ['run', '--scenario', 'first-election', '--duration', '101'])
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/^ {2}FAIL {2}a leader is elected: no leader was elected$/m)
   })

@@ -237,10 +237,10 @@ describe('a session on a cluster the host built', () => {
 
 describe('outcome', () => {
   it('a pause point the run never reaches fails the scenario; later steps are unreached', () => {
-    const { outcome } = playScenario({ scenario: 'first-election', duration: 160 })
+    const { outcome } = playScenario({ scenario: 'first-election', duration: 101 })
     expect(outcome.passed).toBe(false)
     expect(outcome.narration.map((s) => s.reached)).toEqual([true, false, false])
-    expect(outcome.narration[1]!.pause!.t).toBe(160)
+    expect(outcome.narration[1]!.pause!.t).toBe(101)
     expect(outcome.narration[1]!.checks).toEqual([])
     expect(outcome.narration[2]!.pause).toBeNull()
     expect(outcome.expectations.find((r) => r.text === 'a leader is elected')!.held).toBe(false)

@@ -135,33 +135,61 @@ export const BUG_DEMOS: readonly unknown[] = [
   {
     name: 'bug-truncate-on-any-append',
     description:
-      'With the truncate-on-any-append switch on, a follower deletes matching entries when a late AppendEntries arrives; under a stream of writes it drops entries it already acknowledged (Figure 2, AppendEntries step 3).',
-    defaults: { nodes: 3, network: 'reliable', duration: 1_500, rate: 150 },
+      'With the truncate-on-any-append switch on, a follower deletes matching entries when a late AppendEntries arrives: one request held up on a slow link makes it drop entries it had acknowledged and knew were committed (Figure 2, AppendEntries step 3).',
+    defaults: { nodes: 3, network: 'reliable', duration: 1_000, rate: 0 },
     config: { seed: 1, bugs: ['truncate-on-any-append'] },
-    script: [{ at: 1_000, action: 'set-rate', rate: 0 }],
+    script: [
+      { at: 0, action: 'timeout-now', node: 1 },
+      { at: 100, action: 'submit', command: 'x=1' },
+      { at: 150, action: 'submit', command: 'x=2' },
+      // One request is held up: the link is slow only while x=3 is sent, so every later
+      // message to node 2 overtakes it, whatever the seed draws for the fast ones.
+      { at: 300, action: 'set-link', from: 1, to: 2, link: { latencyMin: 300, latencyMax: 300 } },
+      { at: 300, action: 'submit', command: 'x=3' },
+      { at: 300, action: 'set-link', from: 1, to: 2, link: { latencyMin: 1, latencyMax: 10 } },
+      { at: 400, action: 'submit', command: 'x=4' },
+    ],
     narration: [
       {
-        title: 'A busy leader',
+        title: 'Node 1 leads',
         caption:
-          'A leader receives about 150 commands a second and sends them as they come, while its heartbeats carry older positions of the log. Requests cross on the network.',
-        until: { committed: 5 },
-        highlight: { nodes: ['leader'], messages: ['AppendEntries'] },
+          'Node 1 leads term 1, and two client writes, x=1 and x=2, commit on all three servers. When a heartbeat repeats an entry a follower already has, the bug makes it delete and rewrite it: the checker flags that, though no harm is done while the request carries the same entries.',
+        until: { allCommitted: 2 },
+        highlight: { nodes: [1] },
       },
       {
-        title: 'A late request deletes good entries',
+        title: 'One request is held up',
         caption:
-          'A follower received an AppendEntries whose entries it already has. It should keep them (it deletes only on a conflict); with the bug it deletes everything after prevLogIndex, entries it already told the leader it stored.',
-        until: { finding: 'conflict-only-truncation' },
-        highlight: { messages: ['AppendEntries', 'AppendEntriesReply'] },
+          'At 0.3 s a client writes x=3. The AppendEntries that carries it to node 2 is held up on the way: it will arrive 300 ms later. Real networks delay and reorder messages like this.',
+        until: { t: 300 },
+        highlight: { nodes: [1, 2], messages: ['AppendEntries'] },
+      },
+      {
+        title: 'Node 2 moves on',
+        caption:
+          'The next heartbeat carries x=3 to node 2 again, and a client writes x=4. Node 2 stores both, acknowledges them, and learns they are committed; the held-up copy is still on its way.',
+        until: { allCommitted: 4 },
+        highlight: { nodes: [2], log: [{ node: 2, from: 3, to: 4 }] },
+      },
+      {
+        title: 'A late request deletes committed entries',
+        caption:
+          'The late AppendEntries arrives: after index 2 it carries x=3, which node 2 already has. Node 2 should keep its log (it deletes only on a conflict); with the bug it deletes everything after prevLogIndex, x=3 and x=4, entries it acknowledged and knew were committed.',
+        until: { finding: 'commit-durability' },
+        highlight: {
+          nodes: [2],
+          messages: ['AppendEntries', 'AppendEntriesReply'],
+          log: [{ node: 2, from: 3, to: 4 }],
+        },
         expect: [{ finding: 'conflict-only-truncation' }],
       },
       {
-        title: 'Committed entries deleted',
+        title: 'The leader does not know',
         caption:
-          'It keeps happening as requests cross. Sooner or later a follower deletes entries it had already learned were committed: committed data is gone from its log, although the leader counted its acknowledgement.',
-        until: { finding: 'commit-durability' },
-        highlight: { messages: ['AppendEntries', 'AppendEntriesReply'] },
-        expect: [{ finding: 'commit-durability' }],
+          'Node 2 appends x=3 again, but x=4 is gone from its log. The leader still counts node 2 as storing x=4: the majority that made x=4 committed is no longer there.',
+        until: { after: 200 },
+        highlight: { nodes: [1, 2], log: [{ node: 2, from: 4 }] },
+        expect: [{ logsMatch: false }],
       },
     ],
     expect: [{ finding: 'conflict-only-truncation' }, { finding: 'commit-durability' }],

@@ -10,12 +10,15 @@ export const ELECTION_LESSONS: readonly unknown[] = [
       'Five servers start as followers; the first election timer to run out starts an election, and a leader is elected in term 1 (§5.2).',
     defaults: { nodes: 5, network: 'reliable', duration: 2_000, rate: 0 },
     config: { seed: 1 },
-    script: [],
+    // Two random timers that run out within a network delay of each other can split the vote
+    // (a later lesson). One timer, on a node the seed picks, runs out before any random one
+    // can, so every seed shows a single candidate winning term 1.
+    script: [{ at: 0, action: 'set-election-timer', node: 'random', delay: 100 }],
     narration: [
       {
         title: 'Everyone starts as a follower',
         caption:
-          'All five servers start as followers in term 0, with empty logs. Each has an election timer set to a random time between 150 and 300 ms: watch the timers run down.',
+          'All five servers start as followers in term 0, with empty logs. Each has an election timer set to a random time between 150 and 300 ms, except one the script set to run out first, at 100 ms, so this first election has a single candidate: watch the timers run down.',
         until: { term: 1 },
       },
       {

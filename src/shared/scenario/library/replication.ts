@@ -213,69 +213,80 @@ export const REPLICATION_LESSONS: readonly unknown[] = [
       'Seven servers, as in the paper’s Figure 7: crafted partitions leave followers with missing entries and with extra uncommitted entries from two old terms; a new leader brings every log back in line with its own (§5.3).',
     defaults: { nodes: 7, network: 'reliable', duration: 7_000, rate: 4 },
     config: { seed: 1 },
+    // Each leader is made by timeout-now at the moment the one before it is cut off, so no
+    // randomized timer decides who leads which term. The client load stops for 100 ms before
+    // each of those moments: every follower then holds the same log, and all the servers left
+    // can vote for the chosen candidate (terms 2 and 3 need four of seven votes).
     script: [
-      { at: 800, action: 'crash', node: 'follower', as: 'behind' },
-      { at: 1_500, action: 'disconnect', node: 'leader', as: 'first' },
-      { at: 1_600, action: 'submit', node: '@first', command: 'lost-a' },
-      { at: 1_700, action: 'submit', node: '@first', command: 'lost-b' },
-      { at: 3_000, action: 'disconnect', node: 'leader', as: 'second' },
-      { at: 3_100, action: 'submit', node: '@second', command: 'lost-c' },
+      { at: 0, action: 'timeout-now', node: 1 },
+      { at: 800, action: 'crash', node: 7 },
+      { at: 1_400, action: 'set-rate', rate: 0 },
+      { at: 1_500, action: 'disconnect', node: 1 },
+      { at: 1_500, action: 'timeout-now', node: 2 },
+      { at: 1_500, action: 'set-rate', rate: 4 },
+      { at: 1_600, action: 'submit', node: 1, command: 'lost-a' },
+      { at: 1_700, action: 'submit', node: 1, command: 'lost-b' },
+      { at: 2_900, action: 'set-rate', rate: 0 },
+      { at: 3_000, action: 'disconnect', node: 2 },
+      { at: 3_000, action: 'timeout-now', node: 3 },
+      { at: 3_000, action: 'set-rate', rate: 4 },
+      { at: 3_100, action: 'submit', node: 2, command: 'lost-c' },
       { at: 4_500, action: 'set-rate', rate: 0 },
       { at: 5_000, action: 'heal' },
-      { at: 5_000, action: 'restart', node: '@behind' },
+      { at: 5_000, action: 'restart', node: 7 },
     ],
     narration: [
       {
         title: 'A healthy start',
         caption:
-          'Seven servers elect a leader in term 1 and commit client commands. So far every log is the same.',
+          'The script starts an election on node 1, which leads term 1 of seven servers and commits client commands. So far every log is the same.',
         until: { t: 800 },
-        highlight: { nodes: ['leader'] },
+        highlight: { nodes: [1] },
       },
       {
         title: 'A follower falls behind',
         caption:
-          'One follower crashed at 0.8 s. It keeps its log on disk but misses every entry from now on: like followers (a) and (b) in Figure 7.',
+          'Node 7 crashed at 0.8 s. It keeps its log on disk but misses every entry from now on: like followers (a) and (b) in Figure 7.',
         until: { t: 1_500 },
-        highlight: { nodes: ['@behind'] },
+        highlight: { nodes: [7] },
       },
       {
         title: 'The leader of term 1 is cut off',
         caption:
-          'The leader is cut off at 1.5 s. Clients still reach it for a moment and it appends their commands, but it can no longer commit them: extra, uncommitted entries of an old term, like follower (f).',
+          'Node 1 is cut off at 1.5 s, and node 2 wins term 2 with the votes of nodes 3 to 6. Clients still reach node 1 for a moment and it appends their commands, but it can no longer commit them: extra, uncommitted entries of an old term, like follower (f).',
         until: { leaderElected: true },
-        highlight: { nodes: ['@first'] },
+        highlight: { nodes: [1, 2] },
       },
       {
         title: 'A leader of term 2 is cut off too',
         caption:
-          'Five servers elected a leader of term 2, which committed more entries. At 3 s it is cut off in turn, holding a few uncommitted entries of term 2.',
+          'Node 2 leads term 2 and commits more entries. At 3 s it is cut off in turn; a client still reaches it, and it appends that write in term 2 but can never commit it.',
         until: { t: 3_000 },
-        highlight: { nodes: ['@second'] },
+        highlight: { nodes: [2] },
       },
       {
         title: 'Divergent logs',
         caption:
-          'The four servers left elect a leader of term 3 and commit more. Compare the logs now: one is short, two end in entries of terms 1 and 2 that no other server has. This is the situation of Figure 7.',
+          'Nodes 3 to 6, four of seven and just a majority, elect node 3 leader of term 3, and it commits more. Compare the logs now: node 7’s is short, nodes 1 and 2 end in entries of terms 1 and 2 that no other server has. This is the situation of Figure 7.',
         until: { t: 5_000 },
-        highlight: { nodes: ['leader', '@behind', '@first', '@second'] },
+        highlight: { nodes: [3, 7, 1, 2] },
         expect: [{ logsMatch: false }],
       },
       {
         title: 'The leader repairs every log',
         caption:
-          'The network heals and the crashed follower restarts at 5 s. For each follower the leader finds the last index where their logs agree (rejections walk nextIndex back), deletes the follower’s conflicting entries and sends its own. The leader never changes its own log.',
+          'The network heals and node 7 restarts at 5 s. For each follower the leader finds the last index where their logs agree (rejections walk nextIndex back), deletes the follower’s conflicting entries and sends its own. The leader never changes its own log.',
         until: { logsMatch: true },
         highlight: {
-          nodes: ['@behind', '@first', '@second'],
+          nodes: [7, 1, 2],
           messages: ['AppendEntries', 'AppendEntriesReply'],
         },
-        expect: [{ rolledBack: '@first' }, { rolledBack: '@second' }],
+        expect: [{ rolledBack: 1 }, { rolledBack: 2 }],
       },
     ],
     expect: [
-      { rolledBack: '@first' },
-      { rolledBack: '@second' },
+      { rolledBack: 1 },
+      { rolledBack: 2 },
       { termAtLeast: 3 },
       { maxTerm: 3 },
       { logsMatch: true },
