@@ -110,6 +110,19 @@ describe('LabHost fork: findings before the fork point', () => {
   })
 })
 
+describe('LabHost fork: a fork that cannot be made', () => {
+  it('changes nothing: the session, its number and its checkers stay', () => {
+    const { host } = makeHost()
+    host.runTo(3000)
+    expect(() => host.fork(3001)).toThrow(/outside the trace/)
+    expect(() => host.importTrace(host.exportTrace().data, -1)).toThrow(/outside the trace/)
+    expect(host.info()).toMatchObject({ session: 1, t: 3000 })
+    host.runTo(4000)
+    expect(sessionFindings(host)).toEqual([])
+    expect(host.fork(2000)).toMatchObject({ session: 2, t: 2000 })
+  })
+})
+
 describe('LabHost fork: the liveness watch', () => {
   it('forking a healthy run long after the first election raises no liveness flag', () => {
     const { host } = makeHost()
