@@ -184,15 +184,19 @@ export class InvariantChecker {
       const model = this.node(id)
       const raft = cluster.raft(id)
       model.up = cluster.status(id) !== 'crashed'
-      model.role = model.up ? raft.role : 'follower'
       model.term = raft.currentTerm
       model.highestTerm = raft.currentTerm
       model.persistedTerm = raft.currentTerm
       if (raft.votedFor !== null) model.votes.set(raft.currentTerm, raft.votedFor)
       this.appendEntries(model, raft.log.firstIndex, raft.log.toArray())
-      if (model.role === 'leader') this.leaders.set(model.term, id)
       model.lastApplied = raft.lastApplied
+      // Read in as a follower's: a leader's commitIndex may be on an entry of an earlier term
+      // that it learned was committed (or committed through a later entry) long before now;
+      // only commits seen from here on are checked against the current-term rule.
+      model.role = 'follower'
       this.onCommit(model, raft.commitIndex)
+      model.role = model.up ? raft.role : 'follower'
+      if (model.role === 'leader') this.leaders.set(model.term, id)
       for (const entry of cluster.applied(id)) {
         if (this.applied[entry.index - 1] === undefined) {
           this.applied[entry.index - 1] = { term: entry.term, command: entry.command, node: id }
