@@ -68,6 +68,17 @@ describe('raftlab run --scenario NAME', { timeout: 60_000 }, () => {
     )
   })
 
+  it('refuses a cluster size the scenario cannot work with: one line, exit 2', async () => {
+    expectUsageError(
+      await cli(dir, ['run', '--scenario', 'bug-double-vote', '--nodes', '5']),
+      /^raftlab: error: scenario "bug-double-vote" works with 3 nodes \(config\.nodes\), not 5$/m,
+    )
+    expectUsageError(
+      await cli(dir, ['run', '--scenario', 'figure-7', '--nodes', '5']),
+      /scenario "figure-7": script\[1\] names node 7, but the cluster has 5 nodes/,
+    )
+  })
+
   it('overrides that stop a lesson from showing its phenomenon make it fail', async () => {
     const result = await cli(dir, ['run', '--scenario', 'first-election', '--duration', '101'])
     expect(result.code).toBe(1)

@@ -141,6 +141,15 @@ export interface ScenarioConfig {
   readonly bugs?: readonly BugName[]
   /** Link settings every link starts with, over the preset `defaults.network` names. */
   readonly link?: Partial<LinkConfig>
+  /** The cluster sizes the script works with (both ends included): a run of another size is
+   * refused rather than played. Without it, any size whose node ids the script's ids fit. */
+  readonly nodes?: NodeRange
+}
+
+/** A range of cluster sizes; an end left out is the simulator's limit. */
+export interface NodeRange {
+  readonly min?: number
+  readonly max?: number
 }
 
 /** One step of a guided walkthrough. */
@@ -264,6 +273,13 @@ const configSchema = z
       .max(BUG_NAMES.length * 4)
       .optional(),
     link: linkConfigPatchSchema.optional(),
+    nodes: z
+      .object({
+        min: z.number().int().min(MIN_NODES).max(MAX_NODES).optional(),
+        max: z.number().int().min(MIN_NODES).max(MAX_NODES).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
 
@@ -437,6 +453,16 @@ export function parseScenario(input: unknown): Scenario {
 
 /** The config part checked the way a cluster checks it, errors named as scenario fields. */
 function checkConfig(defaults: ScenarioDefaults, config: ScenarioConfig): void {
+  const { min, max } = config.nodes ?? {}
+  if (min !== undefined && max !== undefined && min > max) {
+    throw fieldError(['config', 'nodes', 'min'], `${min} is above config.nodes.max (${max})`)
+  }
+  if (config.nodes !== undefined && !fitsSize(config.nodes, defaults.nodes)) {
+    throw fieldError(
+      ['config', 'nodes'],
+      `defaults.nodes (${defaults.nodes}) is not one of the sizes it allows (${sizeText(config.nodes)})`,
+    )
+  }
   try {
     resolveConfig({
       nodes: defaults.nodes,
@@ -455,8 +481,31 @@ function checkConfig(defaults: ScenarioDefaults, config: ScenarioConfig): void {
   }
 }
 
-/** Throws ScenarioError if the script names a node id the cluster does not have. */
+function fitsSize(range: NodeRange, nodes: number): boolean {
+  return nodes >= (range.min ?? MIN_NODES) && nodes <= (range.max ?? MAX_NODES)
+}
+
+/** "3 nodes", "4 to 6 nodes", "3 nodes or more", "at most 6 nodes". */
+function sizeText(range: NodeRange): string {
+  const { min, max } = range
+  if (min !== undefined && min === max) return `${min} node${min === 1 ? '' : 's'}`
+  if (min !== undefined && max !== undefined) return `${min} to ${max} nodes`
+  if (min !== undefined) return `${min} nodes or more`
+  return `at most ${max ?? MAX_NODES} nodes`
+}
+
+/**
+ * Throws ScenarioError if the scenario cannot run on a cluster of `nodes`: a size outside its
+ * `config.nodes`, or a script that names a node id the cluster does not have.
+ */
 export function checkScenarioFits(scenario: Scenario, nodes: number): void {
+  const range = scenario.config?.nodes
+  if (range !== undefined && !fitsSize(range, nodes)) {
+    throw new ScenarioError(
+      `scenario "${scenario.name}" works with ${sizeText(range)} (config.nodes), not ${nodes}`,
+      'scenario.config.nodes',
+    )
+  }
   const check = (
     refs: readonly (NodeRef | FocusRef | 'rest')[],
     path: (string | number)[],

@@ -206,6 +206,15 @@ describe('the narrated scenario format', () => {
       'scenario.config.seeds: unknown field (check its spelling)',
     ],
     [
+      { ...base, config: { nodes: { min: 5, max: 3 } } },
+      'scenario.config.nodes.min: 5 is above config.nodes.max (3)',
+    ],
+    [
+      { ...base, config: { nodes: { min: 4 } } },
+      'scenario.config.nodes: defaults.nodes (3) is not one of the sizes it allows (4 nodes or more)',
+    ],
+    [{ ...base, config: { nodes: { max: 16 } } }, 'scenario.config.nodes.max: must be at most 15'],
+    [
       { ...base, script: [{ at: 1, action: 'explode', node: 1 }] },
       'scenario.script[0].action: unknown action "explode"; one of "crash",',
     ],
@@ -232,6 +241,24 @@ describe('the narrated scenario format', () => {
     expect(() => checkScenarioFits(late, 3)).toThrow(
       'scenario "lesson": expect[0] names node 4, but the cluster has 3 nodes',
     )
+  })
+
+  it('refuses a cluster size outside config.nodes before looking at node ids', () => {
+    const sized = (nodes: object) => parseScenario({ ...base, config: { nodes } })
+    expect(() => checkScenarioFits(sized({ min: 3, max: 3 }), 3)).not.toThrow()
+    expect(() => checkScenarioFits(sized({ min: 3, max: 3 }), 5)).toThrow(
+      'scenario "lesson" works with 3 nodes (config.nodes), not 5',
+    )
+    expect(() => checkScenarioFits(sized({ min: 2, max: 6 }), 7)).toThrow(
+      'scenario "lesson" works with 2 to 6 nodes (config.nodes), not 7',
+    )
+    expect(() => checkScenarioFits(sized({ min: 3 }), 2)).toThrow(
+      'scenario "lesson" works with 3 nodes or more (config.nodes), not 2',
+    )
+    expect(() => checkScenarioFits(sized({ max: 4 }), 15)).toThrow(
+      'scenario "lesson" works with at most 4 nodes (config.nodes), not 15',
+    )
+    expect(() => checkScenarioFits(sized({ min: 3 }), 15)).not.toThrow()
   })
 
   it('every condition and expectation has words for the step list and the report', () => {

@@ -102,7 +102,7 @@ export const BUG_DEMOS: readonly unknown[] = [
     name: 'bug-votedfor-not-persisted',
     description:
       'With the votedfor-not-persisted switch on, a server that restarts forgets whom it voted for and votes again in the same term: two leaders of term 1 (§5.2, Figure 2).',
-    config: { seed: 1, bugs: ['votedfor-not-persisted'] },
+    config: { seed: 1, bugs: ['votedfor-not-persisted'], nodes: { min: 3, max: 3 } },
     ...secondVote(
       true,
       {
@@ -119,7 +119,7 @@ export const BUG_DEMOS: readonly unknown[] = [
     name: 'bug-double-vote',
     description:
       'With the double-vote switch on, a server votes for a second candidate in a term it already voted in: two leaders of term 1 (§5.2).',
-    config: { seed: 1, bugs: ['double-vote'] },
+    config: { seed: 1, bugs: ['double-vote'], nodes: { min: 3, max: 3 } },
     ...secondVote(
       false,
       {
@@ -199,7 +199,7 @@ export const BUG_DEMOS: readonly unknown[] = [
     description:
       'With the no-step-down switch on, a leader ignores the higher term in replies and stays a stale leader, accepting writes it can never commit; safety holds, progress does not (Figure 2, rules for all servers).',
     defaults: { nodes: 3, network: 'reliable', duration: 2_500, rate: 0 },
-    config: { seed: 1, bugs: ['no-step-down'] },
+    config: { seed: 1, bugs: ['no-step-down'], nodes: { min: 3 } },
     script: [
       { at: 0, action: 'timeout-now', node: 1 },
       { at: 500, action: 'disconnect', node: 1 },

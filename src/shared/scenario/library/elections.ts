@@ -9,7 +9,7 @@ export const ELECTION_LESSONS: readonly unknown[] = [
     description:
       'Five servers start as followers; the first election timer to run out starts an election, and a leader is elected in term 1 (§5.2).',
     defaults: { nodes: 5, network: 'reliable', duration: 2_000, rate: 0 },
-    config: { seed: 1 },
+    config: { seed: 1, nodes: { min: 2 } },
     // Two random timers that run out within a network delay of each other can split the vote
     // (a later lesson). One timer, on a node the seed picks, runs out before any random one
     // can, so every seed shows a single candidate winning term 1.
@@ -45,7 +45,7 @@ export const ELECTION_LESSONS: readonly unknown[] = [
     description:
       'Four election timers are set to run out at the same instant: four candidates split the votes, nobody wins term 1, and randomized timeouts settle it in a later term (§5.2).',
     defaults: { nodes: 5, network: 'reliable', duration: 2_500, rate: 0 },
-    config: { seed: 1 },
+    config: { seed: 1, nodes: { min: 4, max: 6 } },
     script: [
       { at: 0, action: 'set-election-timer', node: 1, delay: 100 },
       { at: 0, action: 'set-election-timer', node: 2, delay: 100 },
@@ -96,7 +96,7 @@ export const ELECTION_LESSONS: readonly unknown[] = [
     description:
       'The leader crashes at 2 s; the followers notice the silence, elect a new leader in a higher term, and the old leader comes back as a follower and catches up (§5.2, §5.5).',
     defaults: { nodes: 5, network: 'reliable', duration: 6_000, rate: 4 },
-    config: { seed: 1 },
+    config: { seed: 1, nodes: { min: 3 } },
     script: [
       { at: 2_000, action: 'crash', node: 'leader', as: 'old-leader' },
       { at: 4_000, action: 'restart', node: '@old-leader' },

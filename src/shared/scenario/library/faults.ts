@@ -19,6 +19,7 @@ export const FAULT_LESSONS: readonly unknown[] = [
         longDelayMin: 100,
         longDelayMax: 600,
       },
+      nodes: { min: 2 },
     },
     script: [
       { at: 6_000, action: 'set-rate', rate: 0 },
@@ -77,7 +78,7 @@ export const FAULT_LESSONS: readonly unknown[] = [
     description:
       'The leader’s clock slows to a quarter of real speed, so its heartbeats come too rarely; followers time out and elect a new leader. Timing affects who leads and when, never safety (§5.6).',
     defaults: { nodes: 5, network: 'reliable', duration: 6_000, rate: 2 },
-    config: { seed: 1 },
+    config: { seed: 1, nodes: { min: 3 } },
     script: [
       { at: 1_500, action: 'drift', node: 'leader', rate: 0.25, as: 'slow' },
       { at: 4_000, action: 'drift', node: '@slow', rate: 1 },

@@ -85,7 +85,7 @@ export const REPLICATION_LESSONS: readonly unknown[] = [
     description:
       'A follower is cut off for 5 s while 100 entries commit and the leader changes; when it returns, the new leader finds where its log ends in a round trip or two (fast backtracking, §5.3) and streams it the rest.',
     defaults: { nodes: 5, network: 'reliable', duration: 8_000, rate: 20 },
-    config: { seed: 1 },
+    config: { seed: 1, nodes: { min: 3 } },
     script: [
       { at: 1_000, action: 'disconnect', node: 'follower', as: 'lagging' },
       { at: 1_000, action: 'set-election-timer', node: '@lagging', delay: 30_000 },
@@ -144,7 +144,7 @@ export const REPLICATION_LESSONS: readonly unknown[] = [
     description:
       'The leader is cut off and keeps accepting writes it can never commit while the majority elects a new leader; after the heal the old leader steps down and its uncommitted entries are rolled back (§5.3, §5.4, §8).',
     defaults: { nodes: 5, network: 'reliable', duration: 7_000, rate: 2 },
-    config: { seed: 1 },
+    config: { seed: 1, nodes: { min: 3 } },
     script: [
       { at: 2_000, action: 'disconnect', node: 'leader', as: 'stale' },
       { at: 2_600, action: 'submit', node: '@stale', command: 'stale-1' },
