@@ -153,7 +153,8 @@ export const labCommands = {
     request: z.object({ speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }).strict(),
     reply: playbackSchema,
   },
-  /** Process exactly one pending event (a delivery or a timer), then pause. */
+  /** Process exactly one pending event (a delivery or a timer), then pause. In a narrated
+   * scenario, the script's steps due before it come first, and it stops at a pause point. */
   step: {
     request: empty,
     reply: z.object({ stepped: z.boolean(), t: time }).strict() satisfies z.ZodType<StepReply>,
@@ -283,9 +284,11 @@ export const labCommands = {
   },
   /** Next: leave the pause and play the next narration step (or play the current one). */
   scenarioNext: { request: empty, reply: narrationStepReplySchema },
-  /** Back: the scenario replayed to the start of the previous narration step, paused there. */
+  /** Back: this run rewound to the start of the previous narration step (a new session: the
+   * trace re-executed to there, the user's own actions before it kept), paused there. */
   scenarioBack: { request: empty, reply: sessionInfoSchema },
-  /** Jump: the scenario replayed to the start of narration step `step` (from 0), paused. */
+  /** Jump to the start of narration step `step` (from 0), paused: rewound as Back does to a
+   * step this run has begun; played on from the present to one further on. */
   scenarioGoTo: {
     request: z.object({ step: z.number().int().nonnegative() }).strict(),
     reply: sessionInfoSchema,

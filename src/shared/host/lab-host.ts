@@ -20,7 +20,8 @@ import { MAX_SLICE_EVENTS, MAX_TEXT_EVENTS } from '../api/commands'
 import type { ClientRequest, WorkloadSettings } from '../api/clients'
 import type { NarrationStepReply } from '../api/commands'
 import type { ScenarioSource } from '../api/narration'
-import { ScenarioSession } from '../scenario/session'
+import { ScenarioSession, type ScenarioRewind } from '../scenario/session'
+import { OutcomeTracker } from '../scenario/tracker'
 import { clusterConfigOf, type RunSettings } from '../scenario/settings'
 import { clusterActionSchema, type ClusterAction } from '../sim/actions'
 import { Cluster } from '../sim/cluster'
@@ -28,6 +29,7 @@ import type { ClusterConfigInput } from '../sim/config'
 import { encodeTrace } from '../trace/codec'
 import { importTrace } from '../trace/import'
 import { TraceRecorder } from '../trace/recorder'
+import type { TracePoint } from '../trace/replay'
 import type { Trace } from '../trace/types'
 import type { FrameTimer, WallClock } from './clock'
 import { inputsBetween } from './event-log'
@@ -143,7 +145,7 @@ export class LabHost {
   reset(): SessionInfo {
     const scenario = this.scenario
     if (scenario !== null)
-      return this.playScenario(scenario.settings, scenario.source, 0, this.running)
+      return this.playScenario(scenario.settings, scenario.source, this.running)
     return this.createSession(configInput(this.cluster), this.running)
   }
 
@@ -157,7 +159,7 @@ export class LabHost {
    * happen on time and playback pauses at each narration step's pause point.
    */
   startScenario(source: ScenarioSource, running = true): SessionInfo {
-    return this.playScenario(scenarioSettingsOf(source), source, 0, running)
+    return this.playScenario(scenarioSettingsOf(source), source, running)
   }
 
   /**
@@ -178,14 +180,24 @@ export class LabHost {
     return { index: session.index, phase: session.phase }
   }
 
-  /** Back: the scenario replayed on a new cluster to the start of the previous narration
-   * step (the run is deterministic, so it arrives there event for event), paused there. */
+  /** Back: this run rewound to the start of the previous narration step (see scenarioGoTo). */
   scenarioBack(): SessionInfo {
     const scenario = this.requireScenario('scenarioBack')
     return this.scenarioGoTo(Math.max(0, scenario.session.index - 1))
   }
 
-  /** The scenario replayed on a new cluster to the start of narration step `step`, paused. */
+  /**
+   * To the start of narration step `step`, paused there, ready to play it.
+   *
+   * A step this run has begun (the current one, or one before it): the run is rewound to the
+   * moment that step began — its trace re-executed to there on a new cluster (a new session,
+   * like a fork), so everything done before that moment stays, the teacher's own crashes,
+   * partitions and client requests as well as the script's, and everything after it is undone.
+   * The script's later steps are still to come, and Next plays the step as it played before.
+   *
+   * A step further on: the run plays on from the present, without pausing, to where that step
+   * begins — what the teacher did so far stays.
+   */
   scenarioGoTo(step: number): SessionInfo {
     const scenario = this.requireScenario('scenarioGoTo')
     const count = scenario.session.steps.length
@@ -194,7 +206,12 @@ export class LabHost {
         `scenarioGoTo: step ${step + 1} does not exist; ${scenario.settings.scenario.name} has ${count} narration steps`,
       )
     }
-    return this.playScenario(scenario.settings, scenario.source, step, false)
+    const rewind = scenario.session.rewindPoint(step)
+    if (rewind !== null) return this.rewindScenario(scenario, rewind)
+    this.pause()
+    scenario.skipTo(step, this.current.clients.driver)
+    this.changed()
+    return this.info()
   }
 
   private requireScenario(command: string): LiveScenario {
@@ -204,12 +221,34 @@ export class LabHost {
     return this.scenario
   }
 
-  /** A new session playing the scenario, replayed (without pausing) to the start of step
-   * `from`. The invariant checker the session attaches is what finding conditions read. */
+  /** A new session: the live one's trace re-executed to where a narration step began, with the
+   * scenario resumed there, paused. Throws ForkError, and nothing changes, if it cannot be
+   * made. */
+  private rewindScenario(scenario: LiveScenario, rewind: ScenarioRewind): SessionInfo {
+    const trackers: OutcomeTracker[] = []
+    const live = this.forkSession(this.current.recorder.snapshot(), rewind.mark, (cluster) => {
+      trackers.push(new OutcomeTracker(cluster))
+    })
+    let session: ScenarioSession
+    try {
+      session = new ScenarioSession(live.cluster, scenario.settings, null, {
+        rewind,
+        tracker: trackers[0]!,
+      })
+    } catch (error) {
+      live.close()
+      throw error
+    }
+    this.install(live, false)
+    this.scenario = new LiveScenario(session, scenario.settings, scenario.source)
+    return this.info()
+  }
+
+  /** A new session playing the scenario from its start. The invariant checker the session
+   * attaches is what finding conditions read. */
   private playScenario(
     settings: RunSettings,
     source: ScenarioSource,
-    from: number,
     running: boolean,
   ): SessionInfo {
     const cluster = new Cluster(clusterConfigOf(settings))
@@ -217,7 +256,6 @@ export class LabHost {
     this.replace(cluster, running, recorder)
     const scenario = new LiveScenario(new ScenarioSession(cluster, settings), settings, source)
     this.scenario = scenario
-    if (from > 0) scenario.session.skipTo(from)
     return this.info()
   }
 
@@ -259,10 +297,20 @@ export class LabHost {
     return this.playback
   }
 
-  /** Pause, then process exactly one pending event. */
+  /**
+   * Pause, then process exactly one pending event. In a narrated scenario the step goes through
+   * the scenario: the script's steps due before the event are applied first, and it stops at
+   * the narration's pause point; at a pause point, Step (like Play) goes on to the next step.
+   */
   step(): StepReply {
     this.pause()
-    const stepped = this.current.clients.driver.step()
+    const scenario = this.scenario
+    if (scenario?.phase === 'paused') scenario.session.proceed()
+    const driver = this.current.clients.driver
+    const stepped =
+      scenario !== null && scenario.phase !== 'finished'
+        ? scenario.step(driver, MAX_QUEUE_EVENTS_PER_FRAME)
+        : driver.step()
     this.changed()
     return { stepped, t: this.cluster.now }
   }
@@ -430,8 +478,13 @@ export class LabHost {
 
   /** A session continuing `trace` from t, its checkers run over the re-executed run (see
    * LiveSession.fork). Throws ForkError, and nothing changes, if it cannot be made. */
-  private forkSession(trace: Trace, t: number): LiveSession {
-    const session = LiveSession.fork(this.sessionCounter + 1, trace, t, this.sessionOptions())
+  private forkSession(
+    trace: Trace,
+    at: number | TracePoint,
+    attach?: (cluster: Cluster) => void,
+  ): LiveSession {
+    const id = this.sessionCounter + 1
+    const session = LiveSession.fork(id, trace, at, this.sessionOptions(), attach)
     this.sessionCounter++
     return session
   }

@@ -27,8 +27,8 @@ export function scenarioSettingsOf(source: ScenarioSource): RunSettings {
 
 /**
  * A narrated scenario playing as the live session: the ScenarioSession that drives the
- * cluster, where it came from (so Back can replay it on a new cluster), and its narration as
- * the batches carry it.
+ * cluster, where it came from (so Reset can start it over), and its narration as the batches
+ * carry it.
  */
 export class LiveScenario {
   private readonly steps: NarrationView['steps']
@@ -69,6 +69,48 @@ export class LiveScenario {
     }
     if (this.session.phase === 'finished') this.finalOutcome ??= this.session.outcome()
     return this.session.phase
+  }
+
+  /**
+   * Step: the next cluster event, and before it whatever is due by its time — the script's
+   * steps and client writes, the live clients' callbacks — in the order playing would take
+   * them; unless the narration's pause point comes first (a time pause point, or an event or
+   * script step after which the condition holds): then it stops there, paused. Returns whether
+   * anything happened (false only when nothing at all is pending).
+   */
+  step(clients: SimDriver, maxCallbacks: number): boolean {
+    const { session } = this
+    const cluster = session.cluster
+    const before = [cluster.stepCount, cluster.now, cluster.inputs.length, session.index]
+    const phase = session.phase
+    for (let callbacks = 0; ; callbacks++) {
+      const callbackAt = clients.nextCallbackTime()
+      const stoppedIn = session.step(callbackAt ?? Infinity)
+      if (stoppedIn === 'paused' || stoppedIn === 'finished') break
+      if (cluster.stepCount > before[0]!) break
+      // Nothing happened up to the callback's time: it runs (a callback, like the cluster's
+      // events, may be all there is), then the search for the next event goes on.
+      if (callbackAt === null || cluster.now < callbackAt || callbacks >= maxCallbacks) break
+      clients.runNext()
+      if (cluster.stepCount > before[0]!) break
+    }
+    if (session.phase === 'finished') this.finalOutcome ??= session.outcome()
+    const after = [cluster.stepCount, cluster.now, cluster.inputs.length, session.index]
+    return session.phase !== phase || after.some((value, i) => value !== before[i])
+  }
+
+  /**
+   * Plays on from the present, without pausing, to the start of narration step `index` (a
+   * step the run has not begun yet): the user's actions so far stay, and the live clients'
+   * callbacks run in time order as they would while playing.
+   */
+  skipTo(index: number, clients: SimDriver): SessionPhase {
+    const { session } = this
+    while (session.phase !== 'finished' && session.index < index) {
+      if (session.phase === 'paused') session.proceed()
+      else this.advance(this.settings.duration, clients, Number.MAX_SAFE_INTEGER)
+    }
+    return session.phase
   }
 
   view(): NarrationView {

@@ -3,7 +3,7 @@ import { attachLivenessWatch, type LivenessWatch } from '../check/liveness'
 import type { Cluster } from '../sim/cluster'
 import type { ClusterEvent } from '../sim/events'
 import { TraceRecorder } from '../trace/recorder'
-import { forkTrace } from '../trace/replay'
+import { forkTrace, type TracePoint } from '../trace/replay'
 import type { Trace } from '../trace/types'
 import { LiveClients } from './clients'
 import { EventLog } from './event-log'
@@ -108,15 +108,24 @@ export class LiveSession {
   }
 
   /**
-   * Continue `trace` live from time t (a fork; see forkTrace): re-executed on a new cluster up
-   * to t with the checkers attached from its first event, so findings before t are in the new
-   * session's trace and events, and the checker and liveness watch go on with the run's whole
-   * history behind them. Throws ForkError if the trace does not re-execute up to t.
+   * Continue `trace` live from time t (a fork; see forkTrace), or from an exact point in it:
+   * re-executed on a new cluster up to there with the checkers attached from its first event,
+   * so findings before t are in the new session's trace and events, and the checker and
+   * liveness watch go on with the run's whole history behind them. `attach` adds more watchers
+   * (a scenario's outcome tracker) after the checkers, before the re-execution. Throws
+   * ForkError if the trace does not re-execute up to t.
    */
-  static fork(id: number, trace: Trace, t: number, options: LiveSessionOptions = {}): LiveSession {
+  static fork(
+    id: number,
+    trace: Trace,
+    at: number | TracePoint,
+    options: LiveSessionOptions = {},
+    attach?: (cluster: Cluster) => void,
+  ): LiveSession {
     const attached: SessionCheckers[] = []
-    const { cluster, recorder } = forkTrace(trace, t, (fresh) => {
+    const { cluster, recorder } = forkTrace(trace, at, (fresh) => {
       attached.push(attachCheckers(fresh))
+      attach?.(fresh)
     })
     return new LiveSession(id, cluster, { ...options, recorder, checkers: attached[0]! })
   }

@@ -27,6 +27,20 @@ interface Pending {
 }
 
 /**
+ * How far a driver has come through its script, copied (`ScenarioDriver.state`): which steps
+ * are still to come and when, the client workload's and the node picks' random streams, the
+ * labels given so far. A driver made from it on a cluster re-executed to the same moment plays
+ * on exactly as the original would have.
+ */
+export interface DriverState {
+  readonly pending: readonly Readonly<Pending>[]
+  readonly random: SimRandom
+  readonly workload: ClientWorkload
+  readonly labels: ReadonlyMap<string, NodeId>
+  readonly skipped: readonly SkippedStep[]
+}
+
+/**
  * Plays a scenario on a cluster: the script's timed steps and the client workload, in virtual
  * time order (at one instant, script steps first, in script order). Node references resolve
  * against the cluster as it is at that instant; choices draw from the run's "scenario" stream.
@@ -35,20 +49,44 @@ interface Pending {
  * Drive it to any time with `advanceTo`: in one go (the CLI) or frame by frame (a live view).
  */
 export class ScenarioDriver {
-  readonly skipped: SkippedStep[] = []
+  readonly skipped: SkippedStep[]
   private readonly random: SimRandom
   private readonly workload: ClientWorkload
   private readonly pending: Pending[]
-  private readonly labels = new Map<string, NodeId>()
+  private readonly labels: Map<string, NodeId>
 
+  /** A driver at the start of the script; or, with `from`, one that goes on from that state
+   * (the cluster must be where the run was when the state was taken). */
   constructor(
     readonly cluster: Cluster,
     readonly scenario: Scenario,
     readonly settings: DriverSettings,
+    from?: DriverState,
   ) {
-    this.random = new SimRandom(settings.seed, 'scenario')
-    this.workload = new ClientWorkload(settings.seed, settings.rate)
-    this.pending = scenario.script.map((step, i) => ({ step: i, at: step.at }))
+    if (from === undefined) {
+      this.random = new SimRandom(settings.seed, 'scenario')
+      this.workload = new ClientWorkload(settings.seed, settings.rate)
+      this.pending = scenario.script.map((step, i) => ({ step: i, at: step.at }))
+      this.labels = new Map()
+      this.skipped = []
+    } else {
+      this.random = from.random.clone()
+      this.workload = from.workload.clone()
+      this.pending = from.pending.map(({ step, at }) => ({ step, at }))
+      this.labels = new Map(from.labels)
+      this.skipped = [...from.skipped]
+    }
+  }
+
+  /** Where the driver is in its script now, as a copy that later play does not change. */
+  state(): DriverState {
+    return {
+      pending: this.pending.map(({ step, at }) => ({ step, at })),
+      random: this.random.clone(),
+      workload: this.workload.clone(),
+      labels: new Map(this.labels),
+      skipped: [...this.skipped],
+    }
   }
 
   get duration(): number {

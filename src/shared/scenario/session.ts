@@ -5,7 +5,7 @@ import { Cluster } from '../sim/cluster'
 import { TraceRecorder } from '../trace/recorder'
 import type { Trace } from '../trace/types'
 import { describeCondition, type Expectation } from './conditions'
-import { ScenarioDriver } from './driver'
+import { ScenarioDriver, type DriverState } from './driver'
 import {
   baselineOf,
   checkExpectation,
@@ -22,14 +22,44 @@ import { ScenarioError, type NarrationStep, type Scenario } from './scenario'
 import { OutcomeTracker } from './tracker'
 
 /**
- * A point in a run, in the three coordinates the trace tools take: virtual time, queue
- * position (`Cluster.advanceTo(step, t)`, re-execution) and event count (`stateAtEvent(trace,
- * events)`: the exact state there, even between two events of one instant).
+ * A point in a run, in the coordinates the trace tools take: virtual time, queue position
+ * (`Cluster.advanceTo(step, t)`, re-execution), inputs applied by then (an action taken at the
+ * very moment a step began comes after it) and event count (`stateAtEvent(trace, events)`: the
+ * exact state there, even between two events of one instant). `forkTrace(trace, mark)`
+ * re-executes a trace to exactly this point.
  */
 export interface RunMark {
   readonly t: number
   readonly step: number
+  readonly inputs: number
   readonly events: number
+}
+
+/** Where a narration step began in this run, and how far the script had come by then. */
+export interface StepStart {
+  readonly index: number
+  readonly mark: RunMark
+  readonly driver: DriverState
+}
+
+/**
+ * What a session needs to go back to the start of narration step `index` as it began in an
+ * earlier session's run (`ScenarioSession.rewindPoint`): the steps played before it, and where
+ * each step up to it began. The cluster is re-executed from that run's trace to `mark` — every
+ * input before it kept, the user's own actions as much as the script's.
+ */
+export interface ScenarioRewind {
+  readonly index: number
+  readonly mark: RunMark
+  readonly played: readonly NarrationProgress[]
+  readonly starts: readonly StepStart[]
+}
+
+/** Where a resumed session goes on from (see the ScenarioSession constructor). */
+export interface SessionResume {
+  readonly rewind: ScenarioRewind
+  /** The tracker attached to the cluster before its re-execution, so it has seen the run. */
+  readonly tracker: OutcomeTracker
 }
 
 /** One narration step as played: where it began, where it paused, what held there. */
@@ -123,9 +153,13 @@ export function effectiveExpectations(
  *   (a live view calls it once a frame with the frame's target time);
  * - `proceed()` leaves a pause for the next step; `next()` does that and plays to the next
  *   pause at once;
+ * - `step()` processes one event the way `advance` would reach it (script steps due first),
+ *   stopping at the pause point;
  * - `narration` records where each step began and paused (`RunMark`), so Back can rebuild the
- *   state there from the trace (`stateAtEvent(trace, mark.events)`) or replay to it
- *   (`skipTo(index)` on a new session: the run is deterministic);
+ *   state there from the trace (`stateAtEvent(trace, mark.events)`), replay the script to it
+ *   (`skipTo(index)` on a new session: the run is deterministic), or rewind this very run to
+ *   it, whatever else was done to the cluster (`rewindPoint(index)`, then a new session made
+ *   with it on the trace re-executed to its mark);
  * - `outcome()` judges the scenario's expectations.
  *
  * Give it a new cluster built from `clusterConfigOf(settings)` with whatever else is attached
@@ -140,28 +174,59 @@ export class ScenarioSession implements ScenarioView {
   private phaseValue: SessionPhase
   private active: ActiveStep | null = null
   private readonly played: NarrationProgress[] = []
+  /** Where each step begun so far began, by index. */
+  private readonly starts: StepStart[] = []
 
+  /**
+   * A session at the start of the scenario, on a new cluster; or, with `resume`, one that goes
+   * on from the start of an earlier session's narration step (`rewindPoint`), on a cluster
+   * re-executed from that session's trace to the rewind point's mark with `resume.tracker`
+   * attached before the re-execution.
+   */
   constructor(
     readonly cluster: Cluster,
     readonly settings: RunSettings,
     /** The recorder on this cluster, when the session owns one (see `start`). */
     readonly recorder: TraceRecorder | null = null,
+    resume?: SessionResume,
   ) {
-    if (cluster.stepCount !== 0 || cluster.inputs.length !== 0 || cluster.now !== 0) {
-      throw new ScenarioError(
-        'a scenario session needs a new cluster, before it runs or takes any action',
-      )
-    }
     if (cluster.nodeIds.length !== settings.nodes) {
       throw new ScenarioError(
         `the cluster has ${cluster.nodeIds.length} nodes; the scenario settings say ${settings.nodes}`,
       )
     }
     this.scenario = settings.scenario
-    this.tracker = new OutcomeTracker(cluster)
-    this.driver = new ScenarioDriver(cluster, settings.scenario, settings)
     this.phaseValue = 'epilogue'
-    if (this.steps.length > 0) this.begin(0)
+    if (resume === undefined) {
+      if (cluster.stepCount !== 0 || cluster.inputs.length !== 0 || cluster.now !== 0) {
+        throw new ScenarioError(
+          'a scenario session needs a new cluster, before it runs or takes any action',
+        )
+      }
+      this.tracker = new OutcomeTracker(cluster)
+      this.driver = new ScenarioDriver(cluster, settings.scenario, settings)
+      if (this.steps.length > 0) this.begin(0)
+      return
+    }
+    const { rewind, tracker } = resume
+    const { mark, index } = rewind
+    const start = rewind.starts[index]
+    if (
+      start === undefined ||
+      cluster.now !== mark.t ||
+      cluster.stepCount !== mark.step ||
+      cluster.inputs.length !== mark.inputs ||
+      tracker.events !== mark.events
+    ) {
+      throw new ScenarioError(
+        `a resumed scenario session needs the cluster re-executed to the start of step ${index + 1} (t = ${mark.t} ms, queue step ${mark.step}, ${mark.inputs} inputs, ${mark.events} events)`,
+      )
+    }
+    this.tracker = tracker
+    this.driver = new ScenarioDriver(cluster, settings.scenario, settings, start.driver)
+    this.played.push(...rewind.played.slice(0, index))
+    this.starts.push(...rewind.starts.slice(0, index))
+    this.begin(index)
   }
 
   /** A session on a new cluster built from the options, with a trace recorder and (unless
@@ -222,7 +287,26 @@ export class ScenarioSession implements ScenarioView {
 
   /** Where the run is now. */
   mark(): RunMark {
-    return { t: this.cluster.now, step: this.cluster.stepCount, events: this.tracker.events }
+    const { now: t, stepCount: step, inputs } = this.cluster
+    return { t, step, inputs: inputs.length, events: this.tracker.events }
+  }
+
+  /**
+   * What Back needs to return to the start of narration step `index` as it began in this run
+   * (null if it has not begun): re-execute this run's trace to `mark` on a new cluster with a
+   * tracker attached, and make a session with the rest (see the constructor). Everything done
+   * before that moment stays, the user's actions as well as the script's; the script's later
+   * steps are still to come, and the narration resumes at step `index`.
+   */
+  rewindPoint(index: number): ScenarioRewind | null {
+    const start = this.starts[index]
+    if (start === undefined) return null
+    return {
+      index,
+      mark: start.mark,
+      played: this.played.slice(0, index),
+      starts: this.starts.slice(0, index + 1),
+    }
   }
 
   labelled(label: string): NodeId | undefined {
@@ -251,6 +335,32 @@ export class ScenarioSession implements ScenarioView {
       const time = conditionTime(active.step.until, active.baseline)
       if (time !== null) this.driver.advanceTo(Math.min(t, time))
       else this.driver.advanceTo(t, holds)
+    }
+    if (holds()) this.pause(true)
+    else if (this.driver.done) this.pause(false)
+    return this.phaseValue
+  }
+
+  /**
+   * Processes the next cluster event — and before it, the script steps and client writes due by
+   * its time, as `advance` would — unless the pause point or `horizon` (a time) comes first.
+   * Stepping event by event never changes the run: the events are those `advance` makes.
+   * Returns the phase it stopped in; does nothing while paused or finished.
+   */
+  step(horizon = Infinity): SessionPhase {
+    const before = this.cluster.stepCount
+    const stepped = (): boolean => this.cluster.stepCount > before
+    if (this.phaseValue === 'epilogue') {
+      this.driver.advanceTo(horizon, stepped)
+      if (this.driver.done) this.phaseValue = 'finished'
+      return this.phaseValue
+    }
+    const active = this.active
+    if (this.phaseValue !== 'playing' || active === null) return this.phaseValue
+    const holds = (): boolean => conditionHolds(active.step.until, this, active.baseline)
+    if (!holds()) {
+      const time = conditionTime(active.step.until, active.baseline)
+      this.driver.advanceTo(Math.min(horizon, time ?? Infinity), () => stepped() || holds())
     }
     if (holds()) this.pause(true)
     else if (this.driver.done) this.pause(false)
@@ -328,12 +438,9 @@ export class ScenarioSession implements ScenarioView {
   }
 
   private begin(index: number): void {
-    this.active = {
-      index,
-      step: this.steps[index]!,
-      start: this.mark(),
-      baseline: baselineOf(this),
-    }
+    const start = this.mark()
+    this.active = { index, step: this.steps[index]!, start, baseline: baselineOf(this) }
+    this.starts[index] = { index, mark: start, driver: this.driver.state() }
     this.phaseValue = 'playing'
   }
 

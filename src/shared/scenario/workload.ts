@@ -9,7 +9,7 @@ import { SimRandom } from '../sim/random'
  * history.
  */
 export class ClientWorkload {
-  private readonly random: SimRandom
+  private random: SimRandom
   private meanGap: number
   private nextTime: number
   private issued = 0
@@ -20,6 +20,17 @@ export class ClientWorkload {
     this.rateValue = rate
     this.meanGap = rate > 0 ? 1000 / rate : Infinity
     this.nextTime = this.gap()
+  }
+
+  /** An independent copy that submits what this one would from here on. */
+  clone(): ClientWorkload {
+    const copy = new ClientWorkload(0, 0)
+    copy.random = this.random.clone()
+    copy.meanGap = this.meanGap
+    copy.nextTime = this.nextTime
+    copy.issued = this.issued
+    copy.rateValue = this.rateValue
+    return copy
   }
 
   get rate(): number {

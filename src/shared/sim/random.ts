@@ -10,10 +10,18 @@ import type { RandomStream } from '../raft/types'
  * stream's name, so adding a node or a workload does not shift any other stream's draws.
  */
 export class SimRandom implements RandomStream {
-  private readonly rng: RandomGenerator
+  private rng: RandomGenerator
 
   constructor(seed: number, name: string) {
     this.rng = xoroshiro128plus(deriveSeed(seed, name))
+  }
+
+  /** An independent copy, at the same point of the same stream: it draws what this one would
+   * draw next (a scenario rewound to an earlier step goes on drawing from there). */
+  clone(): SimRandom {
+    const copy = new SimRandom(0, '')
+    copy.rng = this.rng.clone()
+    return copy
   }
 
   int(min: number, max: number): number {

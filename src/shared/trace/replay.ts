@@ -135,8 +135,20 @@ export class ForkError extends Error {
 }
 
 /**
+ * An exact point in a run, even between two events of one instant: virtual time, queue events
+ * processed, inputs applied and trace events recorded by then (a scenario's `RunMark`).
+ */
+export interface TracePoint {
+  readonly t: number
+  readonly step: number
+  readonly inputs: number
+  readonly events: number
+}
+
+/**
  * Continues a trace live from time t: re-executes it on a new cluster up to t (its inputs at or
- * before t, then every event due by t), checking the events match the trace's, and hands back
+ * before t, then every event due by t) — or up to an exact point (its first `inputs` inputs,
+ * then events up to queue step `step`) — checking the events match the trace's, and hands back
  * the cluster, now at t, with a recorder attached. The fork's trace holds the whole re-executed
  * prefix, so it is self-contained and re-executes on its own; its header names the parent (its
  * traceId) and the fork point (t and the queue step there).
@@ -147,9 +159,11 @@ export class ForkError extends Error {
  */
 export function forkTrace(
   trace: Trace,
-  t: number,
+  at: number | TracePoint,
   attach?: (cluster: Cluster) => void,
 ): { cluster: Cluster; recorder: TraceRecorder } {
+  const point = typeof at === 'number' ? null : at
+  const t = typeof at === 'number' ? at : at.t
   if (!(t >= 0 && t <= trace.end.t)) {
     throw new ForkError(`fork time ${t} ms is outside the trace (0 … ${trace.end.t} ms)`)
   }
@@ -171,12 +185,14 @@ export function forkTrace(
     index++
   })
   try {
-    for (const input of trace.inputs) {
+    const inputs = point === null ? trace.inputs : trace.inputs.slice(0, point.inputs)
+    for (const input of inputs) {
       if (input.t > t) break
       cluster.advanceTo(input.step, input.t)
       cluster.apply(input.action)
     }
-    cluster.runUntil(t)
+    if (point === null) cluster.runUntil(t)
+    else cluster.advanceTo(point.step, t)
   } catch (error) {
     throw new ForkError(
       `the trace does not re-execute up to ${t} ms: ${error instanceof Error ? error.message : String(error)}`,
@@ -184,8 +200,11 @@ export function forkTrace(
   } finally {
     stop()
   }
-  const prefix = eventsUntil(trace, t)
+  const prefix = point === null ? eventsUntil(trace, t) : point.events
   index = skipFindings(trace.events, index)
+  if (mismatch === null && point !== null && cluster.stepCount !== point.step) {
+    mismatch = `the re-execution has run ${cluster.stepCount} queue events at ${t} ms, the point is after ${point.step}`
+  }
   if (mismatch === null && index < prefix) {
     mismatch = `the re-execution has ${index} events by ${t} ms, the trace ${prefix}`
   }
