@@ -190,7 +190,7 @@ export class LabHost {
    * To the start of narration step `step`, paused there, ready to play it.
    *
    * A step this run has begun (the current one, or one before it): the run is rewound to the
-   * moment that step began — its trace re-executed to there on a new cluster (a new session,
+   * moment that step began (to play, if it waited at its start) — its trace re-executed to there on a new cluster (a new session,
    * like a fork), so everything done before that moment stays, the teacher's own crashes,
    * partitions and client requests as well as the script's, and everything after it is undone.
    * The script's later steps are still to come, and Next plays the step as it played before.

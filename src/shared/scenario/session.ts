@@ -35,10 +35,17 @@ export interface RunMark {
   readonly events: number
 }
 
-/** Where a narration step began in this run, and how far the script had come by then. */
+/** Where a narration step began in this run, and where a rewind to it returns. */
 export interface StepStart {
   readonly index: number
+  /** Where it began (its `NarrationProgress.start`) and what "during this step" counts from. */
+  readonly begin: RunMark
+  readonly baseline: StepBaseline
+  /** Where it began to play: its beginning plus whatever was done while it waited there, at
+   * the same instant, before anything ran (a teacher's "what if" set up before pressing
+   * Next). A rewind to the step returns here. */
   readonly mark: RunMark
+  /** How far the script had come at `mark`. */
   readonly driver: DriverState
 }
 
@@ -126,6 +133,8 @@ interface ActiveStep {
   readonly step: NarrationStep
   readonly start: RunMark
   readonly baseline: StepBaseline
+  /** Whether it has begun to play (been advanced or stepped). */
+  started: boolean
 }
 
 /** The expectations a scenario is judged by: its own, plus "no safety finding" when it says
@@ -225,8 +234,10 @@ export class ScenarioSession implements ScenarioView {
     this.tracker = tracker
     this.driver = new ScenarioDriver(cluster, settings.scenario, settings, start.driver)
     this.played.push(...rewind.played.slice(0, index))
-    this.starts.push(...rewind.starts.slice(0, index))
-    this.begin(index)
+    this.starts.push(...rewind.starts.slice(0, index + 1))
+    const { begin, baseline } = start
+    this.active = { index, step: this.steps[index]!, start: begin, baseline, started: false }
+    this.phaseValue = 'playing'
   }
 
   /** A session on a new cluster built from the options, with a trace recorder and (unless
@@ -299,13 +310,15 @@ export class ScenarioSession implements ScenarioView {
    * steps are still to come, and the narration resumes at step `index`.
    */
   rewindPoint(index: number): ScenarioRewind | null {
-    const start = this.starts[index]
+    let start = this.starts[index]
     if (start === undefined) return null
+    // The current step still waiting at its start: here, what was done while it waited kept.
+    if (this.active?.index === index && !this.active.started) start = this.waited(start)
     return {
       index,
       mark: start.mark,
       played: this.played.slice(0, index),
-      starts: this.starts.slice(0, index + 1),
+      starts: [...this.starts.slice(0, index), start],
     }
   }
 
@@ -330,6 +343,7 @@ export class ScenarioSession implements ScenarioView {
       return this.phaseValue
     }
     if (this.phaseValue !== 'playing' || active === null) return this.phaseValue
+    this.startPlaying(active)
     const holds = (): boolean => conditionHolds(active.step.until, this, active.baseline)
     if (!holds()) {
       const time = conditionTime(active.step.until, active.baseline)
@@ -357,6 +371,7 @@ export class ScenarioSession implements ScenarioView {
     }
     const active = this.active
     if (this.phaseValue !== 'playing' || active === null) return this.phaseValue
+    this.startPlaying(active)
     const holds = (): boolean => conditionHolds(active.step.until, this, active.baseline)
     if (!holds()) {
       const time = conditionTime(active.step.until, active.baseline)
@@ -439,9 +454,22 @@ export class ScenarioSession implements ScenarioView {
 
   private begin(index: number): void {
     const start = this.mark()
-    this.active = { index, step: this.steps[index]!, start, baseline: baselineOf(this) }
-    this.starts[index] = { index, mark: start, driver: this.driver.state() }
+    const baseline = baselineOf(this)
+    this.active = { index, step: this.steps[index]!, start, baseline, started: false }
+    this.starts[index] = { index, begin: start, baseline, mark: start, driver: this.driver.state() }
     this.phaseValue = 'playing'
+  }
+
+  /** The step begins to play: a rewind to it returns to here from now on. */
+  private startPlaying(active: ActiveStep): void {
+    if (active.started) return
+    active.started = true
+    this.starts[active.index] = this.waited(this.starts[active.index]!)
+  }
+
+  /** A step's start moved on to now, while it has not begun to play. */
+  private waited(start: StepStart): StepStart {
+    return { ...start, mark: this.mark(), driver: this.driver.state() }
   }
 
   private pause(reached: boolean): void {

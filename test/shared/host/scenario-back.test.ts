@@ -117,6 +117,22 @@ describe('Back rewinds this run, the teacher’s own actions included', () => {
     expect(host.cluster.now).toBe(reference.narration[1]!.start.t)
   })
 
+  it('keeps a crash made while the step waited at its start, before Next played it', () => {
+    const { host } = makeHost()
+    nextTo(host, 2, 'playing')
+    host.scenarioBack() // step 2 waits at its start, its caption showing
+    host.apply({ type: 'crash', node: 5 }) // during step 2, before it plays
+    nextTo(host, 2, 'playing') // Next plays step 2 to its pause, Next begins step 3
+    expect(host.cluster.now).toBe(reference.narration[2]!.start.t)
+
+    host.scenarioBack()
+    expect(host.cluster.status(5)).toBe('crashed')
+    const view = narration(host)
+    expect(view).toMatchObject({ index: 1, phase: 'playing' })
+    expect(view.steps[1]!.caption).toBe('The leader replicates and heartbeats.')
+    expect(host.cluster.now).toBe(reference.narration[1]!.start.t)
+  })
+
   it('then Next shows what the first time through showed; the script is not applied twice', () => {
     const { host } = makeHost()
     nextTo(host, 0, 'paused')
