@@ -104,6 +104,9 @@ export interface LabBatch {
   readonly events: readonly ClusterEvent[]
   /** Events since the previous batch that were too many to carry; fetch them as a trace slice. */
   readonly omittedEvents: number
+  /** Events the session has made so far (the next event's seq). A page that joins a paused
+   * session gets a snapshot without events: this says what to fetch as trace slices. */
+  readonly eventCount: number
   readonly nodes: readonly SimNodeState[]
   readonly leader: NodeId | null
   readonly inFlight: readonly InFlightMessage[]
@@ -259,6 +262,7 @@ export const labBatchSchema = z
     playback: playbackSchema,
     events: clusterEventsSchema,
     omittedEvents: count,
+    eventCount: count,
     nodes: z.array(nodeStateSchema),
     leader: nodeId.nullable(),
     inFlight: z.array(inFlightMessageSchema),

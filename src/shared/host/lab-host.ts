@@ -610,6 +610,7 @@ export class LabHost {
       playback: this.playback,
       events,
       omittedEvents,
+      eventCount: this.current.recorder.eventCount,
       nodes: cluster.nodeStates(),
       leader: cluster.leader(),
       inFlight,

@@ -76,6 +76,30 @@ describe('the live history in the page', () => {
     expect(all.length).toBeGreaterThan(MAX_EVENTS_PER_BATCH)
   })
 
+  it('fetches what a paused session ran before the page joined, from its snapshot alone', async () => {
+    const lab = follow({ running: false })
+    lab.host.runTo(8_000)
+    // The page joins (or reloads) while the session is paused: no batch with events comes.
+    const { batch } = lab.host.snapshot()
+    expect(batch.events).toEqual([])
+    expect(batch.eventCount).toBeGreaterThan(0)
+    lab.feed(batch)
+    expect(lab.history.catchingUp).toBe(true)
+    await settle(200)
+    const all = allEvents(lab.host)
+    expect(lab.history.catchingUp).toBe(false)
+    expect(lab.history.broken).toBeNull()
+    expect(lab.history.events.map((e) => e.seq)).toEqual(all.map((e) => e.seq))
+    expect(all.length).toBe(batch.eventCount)
+    // The batches the host sends from then on go on from there, without holes or repeats.
+    lab.host.play()
+    lab.clock.advance(1000)
+    for (const next of lab.batches) lab.feed(next)
+    await settle()
+    expect(lab.history.events.every((e, i) => e.seq === i)).toBe(true)
+    expect(lab.history.events.length).toBe(allEvents(lab.host).length)
+  })
+
   it('gives frames at any past moment that match the playback reducer on the host’s trace', async () => {
     const lab = follow()
     lab.clock.advance(1500)

@@ -116,6 +116,11 @@ export class LiveHistory implements ScrubSource {
       this.columnsValue.extendTo(batch.t)
     }
     if (batch.events.length > 0) this.waiting.push(batch.events)
+    else if (!this.catchingUp && this.broken === null && batch.eventCount > this.nextSeq) {
+      // A snapshot of a session that made events while no batch went out (a page that joined
+      // a paused session, or was reloaded): fetch them.
+      void this.fetchGap(batch.eventCount, batch.t)
+    }
     this.drain()
     this.changed()
   }
