@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { Cluster } from '../../src/shared/sim/cluster'
-import type { ClusterEvent } from '../../src/shared/sim/events'
 import {
   decodeTrace,
   encodeTrace,
@@ -14,13 +16,28 @@ import type { Figure } from './measure'
 /**
  * The trace figures are CPU time (user + system, process.cpuUsage), medians of several runs:
  * the machine this runs on is shared, and wall time there says more about the neighbours than
- * about the code. CPU time counts the garbage collector's helper threads too.
+ * about the code. CPU time counts the garbage collector's helper threads too. The recording
+ * cost is also given in wall time, for comparison.
  */
 function cpuMs(body: () => void): number {
   const start = process.cpuUsage()
   body()
   const used = process.cpuUsage(start)
   return (used.user + used.system) / 1000
+}
+
+v8.setFlagsFromString('--expose-gc')
+/**
+ * A full garbage collection, run before each timed run so that no run pays for the garbage of
+ * the one before it (a finished trace is millions of objects).
+ */
+const collectGarbage = vm.runInNewContext('gc') as () => void
+
+/** CPU time and wall time of `body`, in ms. */
+function timesMs(body: () => void): { cpu: number; wall: number } {
+  const wallStart = performance.now()
+  const cpu = cpuMs(body)
+  return { cpu, wall: performance.now() - wallStart }
 }
 
 function median(values: number[]): number {
@@ -30,38 +47,33 @@ function median(values: number[]): number {
 
 /** The engine benchmark's workload (5 nodes, 100 cmd/s), 10 minutes of virtual time. */
 const MINUTES = 10
-const RUNS = 5
+const RUNS = 7
 
-/** The workload's CPU time with no listener, with a listener that keeps each event, with a recorder. */
-function runOff(): { ms: number; events: number } {
+/** The workload with nothing attached: no recorder, no listener. */
+function runOff(): { cpu: number; wall: number; events: number } {
   const cluster = new Cluster({ nodes: 5, seed: 1 })
-  const ms = cpuMs(() => runWorkload(cluster, MINUTES))
-  return { ms, events: cluster.stats.eventsProcessed }
+  const times = timesMs(() => runWorkload(cluster, MINUTES))
+  return { ...times, events: cluster.stats.eventsProcessed }
 }
 
-/** Keeps the latest event, as a listener that uses events does (a no-op listener would let
- * the engine skip building them). */
-const kept: { event: ClusterEvent | null } = { event: null }
-
-function runListened(): number {
-  const cluster = new Cluster({ nodes: 5, seed: 1 })
-  cluster.onEvent((event) => {
-    kept.event = event
-  })
-  const ms = cpuMs(() => runWorkload(cluster, MINUTES))
-  kept.event = null
-  return ms
-}
-
-function runRecorded(minutes = MINUTES): { ms: number; finishMs: number; trace: Trace } {
+/**
+ * The same workload recorded as `raftlab run` and the app record a run: a TraceRecorder
+ * attached to the new cluster (the checkers the app also attaches are not part of recording).
+ */
+function runRecorded(minutes = MINUTES): {
+  cpu: number
+  wall: number
+  finishMs: number
+  trace: Trace
+} {
   const cluster = new Cluster({ nodes: 5, seed: 1 })
   const recorder = new TraceRecorder(cluster)
-  const ms = cpuMs(() => runWorkload(cluster, minutes))
+  const times = timesMs(() => runWorkload(cluster, minutes))
   let trace: Trace | undefined
   const finishMs = cpuMs(() => {
     trace = recorder.finish()
   })
-  return { ms, finishMs, trace: trace! }
+  return { ...times, finishMs, trace: trace! }
 }
 
 /** A small deterministic generator for the seek probes (src/shared has its own; this is a bench). */
@@ -78,14 +90,15 @@ function probes(count: number, max: number): number[] {
 }
 
 /**
- * Runs the workload without recording, with a listener that keeps events and with a recorder,
- * in turn (so a noisy moment hits all three), keeping one trace in the heap at a time; then
- * measures the codec on the last trace. Returns figures only: the trace is garbage after.
+ * Runs the workload without and with a recorder, in turn (so a noisy moment hits both), keeping
+ * one trace in the heap at a time; then measures the codec on the last trace. Returns figures
+ * only: the trace is garbage after.
  */
 function recordAndEncode(): {
   offMs: number
-  listenedMs: number
   onMs: number
+  offWallMs: number
+  onWallMs: number
   finishMs: number
   queueEvents: number
   events: number
@@ -94,30 +107,35 @@ function recordAndEncode(): {
   encodeMs: number
 } {
   const off: number[] = []
-  const listened: number[] = []
   const on: number[] = []
+  const offWall: number[] = []
+  const onWall: number[] = []
   const finish: number[] = []
   let queueEvents = 0
-  const held: { trace: Trace | null } = { trace: null }
+  let last: Trace | null = null
   for (let i = 0; i < RUNS; i++) {
+    collectGarbage()
     const plain = runOff()
-    off.push(plain.ms)
+    off.push(plain.cpu)
+    offWall.push(plain.wall)
     queueEvents = plain.events
-    listened.push(runListened())
-    held.trace = null // drop the previous trace before the next run
+    collectGarbage()
     const recorded = runRecorded()
-    on.push(recorded.ms)
+    on.push(recorded.cpu)
+    onWall.push(recorded.wall)
     finish.push(recorded.finishMs)
-    held.trace = recorded.trace
+    // Only the last trace is kept (for the codec figures).
+    if (i === RUNS - 1) last = recorded.trace
   }
-  const last = held.trace!
+  if (last === null) throw new Error('no run recorded')
   const gz = encodeTrace(last)
   const encode: number[] = []
   for (let i = 0; i < 3; i++) encode.push(cpuMs(() => encodeTrace(last)))
   return {
     offMs: median(off),
-    listenedMs: median(listened),
     onMs: median(on),
+    offWallMs: median(offWall),
+    onWallMs: median(onWall),
     finishMs: median(finish),
     queueEvents,
     events: last.events.length,
@@ -142,7 +160,7 @@ function decodeMedianMs(gz: Uint8Array): number {
 
 export function traceFigures(): Figure[] {
   const recorded = recordAndEncode()
-  const { offMs, listenedMs, onMs, queueEvents: q, events: n, gz } = recorded
+  const { offMs, onMs, offWallMs, onWallMs, queueEvents: q, events: n, gz } = recorded
   // Decoding as `raftlab import` does: the file's bytes in hand (gzip), no other trace in the
   // heap; gunzip, checksum, every line parsed and checked (importTrace's full validation),
   // the Trace with its event objects built.
@@ -173,13 +191,13 @@ export function traceFigures(): Figure[] {
       target: '<= 30',
     },
     {
-      name: 'of which the engine building an object per event for a listener',
-      value: ((listenedMs - offMs) / offMs) * 100,
+      name: 'recording cost (wall time, medians)',
+      value: ((onWallMs - offWallMs) / offWallMs) * 100,
       unit: '%',
     },
     {
-      name: 'recorder itself, per event',
-      value: ((onMs - listenedMs) * 1e6) / n,
+      name: 'recording cost per trace event (CPU time)',
+      value: ((onMs - offMs) * 1e6) / n,
       unit: 'ns',
     },
     {

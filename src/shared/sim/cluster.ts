@@ -16,9 +16,11 @@ import type {
   ClusterEvent,
   ClusterEventBody,
   ClusterEventListener,
+  ClusterEventSink,
   DropReason,
   Finding,
 } from './events'
+import { EventObjects, SinkFanOut } from './event-sinks'
 import { messageBytes } from './bytes'
 import { LOST, Network, type NetworkFaults } from './network'
 import { EventQueue, type Scheduled } from './queue'
@@ -163,6 +165,14 @@ export class Cluster {
   private nextMessageId = 1
   private processed = 0
   private readonly listeners: ClusterEventListener[] = []
+  private readonly sinks: ClusterEventSink[] = []
+  /** Builds the listeners' event objects. */
+  private readonly toListeners = new EventObjects((event) => this.emit(event))
+  /**
+   * Where every event goes: the sinks, then (through `toListeners`) the listeners; null when no
+   * one observes, and then no event is built and no seq number taken.
+   */
+  private out: ClusterEventSink | null = null
   /** True while an event is being handed to listeners; findings reported then wait. */
   private emitting = false
   private deferred: ClusterEventBody[] = []
@@ -199,10 +209,35 @@ export class Cluster {
   /** Subscribe to every event from now on; returns an unsubscribe function. */
   onEvent(listener: ClusterEventListener): () => void {
     this.listeners.push(listener)
+    this.route()
     return () => {
       const i = this.listeners.indexOf(listener)
       if (i >= 0) this.listeners.splice(i, 1)
+      this.route()
     }
+  }
+
+  /**
+   * Like onEvent, for a sink: every event from now on as its fields, with no event object built
+   * for it (the trace recorder). Sinks see each event before the listeners do. Returns a
+   * function that detaches the sink.
+   */
+  addSink(sink: ClusterEventSink): () => void {
+    this.sinks.push(sink)
+    this.route()
+    return () => {
+      const i = this.sinks.indexOf(sink)
+      if (i >= 0) this.sinks.splice(i, 1)
+      this.route()
+    }
+  }
+
+  /** Points `out` at whoever observes now. */
+  private route(): void {
+    const targets: ClusterEventSink[] = [...this.sinks]
+    if (this.listeners.length > 0) targets.push(this.toListeners)
+    this.out =
+      targets.length === 0 ? null : targets.length === 1 ? targets[0]! : new SinkFanOut(targets)
   }
 
   /**
@@ -573,13 +608,14 @@ export class Cluster {
         this.copies.set(entry.id, copy)
         const delay = this.network.duplicateDelay(entry.message.from, entry.message.to)
         this.duplicated++
-        this.emitBody({
-          kind: 'duplicate',
-          id: entry.id,
-          from: entry.message.from,
-          to: entry.message.to,
+        this.out?.duplicate(
+          this.eventSeq++,
+          this.nowValue,
+          entry.id,
+          entry.message.from,
+          entry.message.to,
           copy,
-        })
+        )
         this.scheduleDelivery(entry.id, copy, entry.message, entry.sentAt, this.nowValue + delay)
         break
       }
@@ -652,15 +688,7 @@ export class Cluster {
       const node = this.node(entry.node)
       if (node.timers.get(entry.timer) === entry) node.timers.delete(entry.timer)
       if (node.status !== 'up') return
-      if (this.observed) {
-        this.emit({
-          seq: this.eventSeq++,
-          t: this.nowValue,
-          kind: 'timer',
-          node: node.id,
-          timer: entry.timer,
-        })
-      }
+      this.out?.timer(this.eventSeq++, this.nowValue, node.id, entry.timer)
       this.stepNode(node, { type: 'timer', timer: entry.timer })
       return
     }
@@ -683,17 +711,15 @@ export class Cluster {
 
   private deliver(node: SimNode, entry: InFlight): void {
     this.delivered++
-    if (this.observed) {
-      this.emit({
-        seq: this.eventSeq++,
-        t: this.nowValue,
-        kind: 'deliver',
-        id: entry.id,
-        from: entry.message.from,
-        to: entry.message.to,
-        copy: entry.copy,
-      })
-    }
+    this.out?.deliver(
+      this.eventSeq++,
+      this.nowValue,
+      entry.id,
+      entry.message.from,
+      entry.message.to,
+      entry.copy,
+      entry.message,
+    )
     this.stepNode(node, { type: 'message', message: entry.message })
   }
 
@@ -703,7 +729,6 @@ export class Cluster {
 
   /** Carry out one step's effects in the order Raft needs: persist, then send, then apply. */
   private handle(node: SimNode, effects: Effects): void {
-    const observed = this.observed
     let commitNotes = false
     for (const note of effects.notes) {
       switch (note.note) {
@@ -714,58 +739,26 @@ export class Cluster {
           this.internalError(node.id, note.message, note.context)
           break
         case 'role':
-          if (observed)
-            this.emit({
-              seq: this.eventSeq++,
-              t: this.nowValue,
-              kind: 'role',
-              node: node.id,
-              from: note.from,
-              to: note.to,
-              term: note.term,
-            })
+          this.out?.role(this.eventSeq++, this.nowValue, node.id, note.from, note.to, note.term)
           break
         case 'term':
-          if (observed)
-            this.emit({
-              seq: this.eventSeq++,
-              t: this.nowValue,
-              kind: 'term',
-              node: node.id,
-              from: note.from,
-              to: note.to,
-            })
+          this.out?.term(this.eventSeq++, this.nowValue, node.id, note.from, note.to)
           break
         case 'vote':
-          if (observed)
-            this.emit({
-              seq: this.eventSeq++,
-              t: this.nowValue,
-              kind: 'vote',
-              node: node.id,
-              term: note.term,
-              candidate: note.candidate,
-            })
+          this.out?.vote(this.eventSeq++, this.nowValue, node.id, note.term, note.candidate)
           break
       }
     }
     for (const op of effects.persist) {
       node.storage.apply(op)
-      if (observed)
-        this.emit({ seq: this.eventSeq++, t: this.nowValue, kind: 'persist', node: node.id, op })
+      this.out?.persist(this.eventSeq++, this.nowValue, node.id, op)
     }
     for (const message of effects.messages) this.send(node, message)
-    if (commitNotes && observed) {
+    if (commitNotes) {
       for (const note of effects.notes) {
-        if (note.note === 'commit')
-          this.emit({
-            seq: this.eventSeq++,
-            t: this.nowValue,
-            kind: 'commit',
-            node: node.id,
-            from: note.from,
-            to: note.to,
-          })
+        if (note.note === 'commit') {
+          this.out?.commit(this.eventSeq++, this.nowValue, node.id, note.from, note.to)
+        }
       }
     }
     for (const entry of effects.apply) this.applyEntry(node, entry)
@@ -789,17 +782,7 @@ export class Cluster {
       )
     }
     node.applied.push(entry)
-    if (this.observed) {
-      this.emit({
-        seq: this.eventSeq++,
-        t: this.nowValue,
-        kind: 'apply',
-        node: node.id,
-        index: entry.index,
-        term: entry.term,
-        command: entry.command,
-      })
-    }
+    this.out?.apply(this.eventSeq++, this.nowValue, node.id, entry.index, entry.term, entry.command)
   }
 
   private send(node: SimNode, message: RaftMessage): void {
@@ -808,33 +791,19 @@ export class Cluster {
     this.sent++
     this.bytes += bytes
     if (isRequest(message)) node.rpcCount++
-    if (this.observed) {
-      this.emit({
-        seq: this.eventSeq++,
-        t: this.nowValue,
-        kind: 'send',
-        id,
-        from: message.from,
-        to: message.to,
-        message,
-        bytes,
-      })
-    }
+    this.out?.send(this.eventSeq++, this.nowValue, id, message.from, message.to, message, bytes)
     const delay = this.network.decide(message.from, message.to)
     if (delay < 0) {
       this.dropped++
-      if (this.observed) {
-        this.emit({
-          seq: this.eventSeq++,
-          t: this.nowValue,
-          kind: 'drop',
-          id,
-          from: message.from,
-          to: message.to,
-          copy: 0,
-          reason: delay === LOST ? 'lost' : 'cut',
-        })
-      }
+      this.out?.drop(
+        this.eventSeq++,
+        this.nowValue,
+        id,
+        message.from,
+        message.to,
+        0,
+        delay === LOST ? 'lost' : 'cut',
+      )
       return
     }
     this.scheduleDelivery(id, 0, message, this.nowValue, this.nowValue + delay)
@@ -842,17 +811,7 @@ export class Cluster {
     if (second >= 0) {
       this.copies.set(id, 1)
       this.duplicated++
-      if (this.observed) {
-        this.emit({
-          seq: this.eventSeq++,
-          t: this.nowValue,
-          kind: 'duplicate',
-          id,
-          from: message.from,
-          to: message.to,
-          copy: 1,
-        })
-      }
+      this.out?.duplicate(this.eventSeq++, this.nowValue, id, message.from, message.to, 1)
       this.scheduleDelivery(id, 1, message, this.nowValue, this.nowValue + second)
     }
   }
@@ -941,18 +900,15 @@ export class Cluster {
 
   private recordDrop(entry: InFlight, reason: DropReason): void {
     this.dropped++
-    if (this.observed) {
-      this.emit({
-        seq: this.eventSeq++,
-        t: this.nowValue,
-        kind: 'drop',
-        id: entry.id,
-        from: entry.message.from,
-        to: entry.message.to,
-        copy: entry.copy,
-        reason,
-      })
-    }
+    this.out?.drop(
+      this.eventSeq++,
+      this.nowValue,
+      entry.id,
+      entry.message.from,
+      entry.message.to,
+      entry.copy,
+      reason,
+    )
   }
 
   private internalError(
@@ -965,9 +921,9 @@ export class Cluster {
   }
 
   /**
-   * Hand one event to every listener. Call sites build the whole event (`seq: this.eventSeq++,
-   * t: this.nowValue` first) inside an `if (this.observed)` guard: one object per event, of one
-   * shape per call site, and nothing at all when no one listens.
+   * Hand one event to every listener (`toListeners` builds it). Call sites pass an event's
+   * fields to `out`, as `this.out?.kind(this.eventSeq++, this.nowValue, ...)`: when no one
+   * observes, the optional call skips its arguments, so nothing is built and no seq is taken.
    */
   private emit(event: ClusterEvent): void {
     const listeners = this.listeners
@@ -983,12 +939,7 @@ export class Cluster {
 
   /** Emit an event given its body (rare events: findings, errors, user actions). */
   private emitBody(body: ClusterEventBody): void {
-    if (this.listeners.length === 0) return
-    this.emit({ seq: this.eventSeq++, t: this.nowValue, ...body } as ClusterEvent)
-  }
-
-  private get observed(): boolean {
-    return this.listeners.length > 0
+    this.out?.event({ seq: this.eventSeq++, t: this.nowValue, ...body } as ClusterEvent)
   }
 
   // -----------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { AppliedEntry, PersistOp, TimerKind } from '../raft/effects'
 import type { RaftMessage } from '../raft/messages'
-import type { NodeId, Role } from '../raft/types'
+import type { Command, NodeId, Role } from '../raft/types'
 import type { ClusterAction } from './actions'
 
 export type DropReason = 'lost' | 'cut' | 'crashed' | 'manual'
@@ -119,3 +119,52 @@ export interface Finding {
 
 export type ClusterEventKind = ClusterEventBody['kind']
 export type ClusterEventListener = (event: ClusterEvent) => void
+
+/**
+ * Takes the events as their fields, with no object per event: for a consumer of every event on
+ * the hot path (the trace recorder), where building an object per event would cost about as
+ * much as the consumer itself. The common kinds have a method each, with the fields of their
+ * ClusterEvent in the same order; every other kind (actions, submits, internal errors,
+ * findings) comes whole to `event`. A sink sees each event before the listeners do, in seq
+ * order, with the same seq numbers (see Cluster.addSink).
+ */
+export interface ClusterEventSink {
+  send(
+    seq: number,
+    t: number,
+    id: number,
+    from: NodeId,
+    to: NodeId,
+    message: RaftMessage,
+    bytes: number,
+  ): void
+  /** `message` is the message delivered (the one the send with this id carried). */
+  deliver(
+    seq: number,
+    t: number,
+    id: number,
+    from: NodeId,
+    to: NodeId,
+    copy: number,
+    message: RaftMessage,
+  ): void
+  drop(
+    seq: number,
+    t: number,
+    id: number,
+    from: NodeId,
+    to: NodeId,
+    copy: number,
+    reason: DropReason,
+  ): void
+  duplicate(seq: number, t: number, id: number, from: NodeId, to: NodeId, copy: number): void
+  timer(seq: number, t: number, node: NodeId, timer: TimerKind): void
+  role(seq: number, t: number, node: NodeId, from: Role, to: Role, term: number): void
+  term(seq: number, t: number, node: NodeId, from: number, to: number): void
+  vote(seq: number, t: number, node: NodeId, term: number, candidate: NodeId): void
+  persist(seq: number, t: number, node: NodeId, op: PersistOp): void
+  commit(seq: number, t: number, node: NodeId, from: number, to: number): void
+  apply(seq: number, t: number, node: NodeId, index: number, term: number, command: Command): void
+  /** Any other kind of event. */
+  event(event: ClusterEvent): void
+}

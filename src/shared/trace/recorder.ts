@@ -1,11 +1,14 @@
+import type { PersistOp, TimerKind } from '../raft/effects'
+import type { RaftMessage } from '../raft/messages'
+import type { Command, NodeId, Role } from '../raft/types'
 import type { Cluster } from '../sim/cluster'
 import type { ClusterConfig } from '../sim/config'
-import type { ClusterEvent } from '../sim/events'
+import type { ClusterEvent, ClusterEventSink, DropReason } from '../sim/events'
 import { APP_VERSION } from '../version'
 import { PlaybackBuilder } from './playback'
 import { RowStore, type RowCursor } from './row-store'
 import { EventPacker, EventUnpacker, ScannedRow } from './rows'
-import { TAG_ACTION } from './tags'
+import { ROLES, TAG_ACTION } from './tags'
 import {
   DEFAULT_CHECKPOINT_EVERY,
   TRACE_FORMAT_NAME,
@@ -57,6 +60,303 @@ export class RecorderError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'RecorderError'
+  }
+}
+
+/** Events the recorder's sink takes before it packs them into rows. */
+const BATCH = 1024
+/** Whole numbers kept per event: its kind and up to four fields. */
+const STRIDE = 5
+/** Added to the kind of an event with a field that is not a 32-bit integer (see RowSink.keep). */
+const INEXACT = 16
+
+// The kinds of the events the sink keeps, and their names (for errors).
+const SEND = 0
+const DELIVER = 1
+const DROP = 2
+const DUPLICATE = 3
+const TIMER = 4
+const ROLE = 5
+const TERM = 6
+const VOTE = 7
+const PERSIST = 8
+const COMMIT = 9
+const APPLY = 10
+const OTHER = 11
+const KIND_NAMES = [
+  'send',
+  'deliver',
+  'drop',
+  'duplicate',
+  'timer',
+  'role',
+  'term',
+  'vote',
+  'persist',
+  'commit',
+  'apply',
+]
+
+/** The fields of an event kept with one that is not a 32-bit integer. */
+interface InexactFields {
+  readonly a: number
+  readonly b: number
+  readonly c: number
+  readonly d: number
+  readonly ref: unknown
+}
+
+/**
+ * What the recorder attaches to the cluster: it takes each event's fields, keeps them as
+ * numbers (and the one object an event refers to: a message, a persist op, a command) and
+ * packs them into rows (EventPacker) a batch at a time. The simulator's hot path then does a
+ * few stores per event and nothing more; packing runs in a loop of its own, off that path.
+ * `drain()` packs what is kept: the recorder calls it before it reads the rows.
+ *
+ * A row that cannot be written (a bug: the cluster's events contradict each other) stops the
+ * recording without breaking the run; the failure is reported when the trace is asked for.
+ */
+class RowSink implements ClusterEventSink {
+  failure: RecorderError | null = null
+  private readonly numbers = new Int32Array(BATCH * STRIDE)
+  private readonly times = new Float64Array(BATCH)
+  private readonly refs: unknown[] = new Array<unknown>(BATCH).fill(undefined)
+  /** Events kept, not packed yet. */
+  private kept = 0
+  /** Events packed (or dropped after a failure) so far: the seq of the first one kept. */
+  private packed = 0
+
+  constructor(private readonly packer: EventPacker) {}
+
+  /**
+   * Keeps an event of `kind` at `t` with fields a-d and `ref`. The fields are whole numbers
+   * (ids, terms, indexes); one that is not a 32-bit integer is kept as it is, with the event's
+   * other fields, in an object instead.
+   */
+  private keep(
+    kind: number,
+    t: number,
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    ref: unknown,
+  ): void {
+    const i = this.kept
+    const at = i * STRIDE
+    const numbers = this.numbers
+    if ((a | 0) === a && (b | 0) === b && (c | 0) === c && (d | 0) === d) {
+      numbers[at] = kind
+      numbers[at + 1] = a
+      numbers[at + 2] = b
+      numbers[at + 3] = c
+      numbers[at + 4] = d
+      this.refs[i] = ref
+    } else {
+      numbers[at] = kind + INEXACT
+      this.refs[i] = { a, b, c, d, ref } satisfies InexactFields
+    }
+    this.times[i] = t
+    if (++this.kept === BATCH) this.drain()
+  }
+
+  send(
+    _seq: number,
+    t: number,
+    id: number,
+    from: NodeId,
+    to: NodeId,
+    message: RaftMessage,
+    bytes: number,
+  ): void {
+    this.keep(SEND, t, id, from, to, bytes, message)
+  }
+
+  deliver(
+    _seq: number,
+    t: number,
+    id: number,
+    _from: NodeId,
+    _to: NodeId,
+    copy: number,
+    message: RaftMessage,
+  ): void {
+    this.keep(DELIVER, t, id, copy, 0, 0, message)
+  }
+
+  drop(
+    _seq: number,
+    t: number,
+    id: number,
+    _from: NodeId,
+    _to: NodeId,
+    copy: number,
+    reason: DropReason,
+  ): void {
+    this.keep(DROP, t, id, copy, 0, 0, reason)
+  }
+
+  duplicate(_seq: number, t: number, id: number, _from: NodeId, _to: NodeId, copy: number): void {
+    this.keep(DUPLICATE, t, id, copy, 0, 0, undefined)
+  }
+
+  timer(_seq: number, t: number, node: NodeId, timer: TimerKind): void {
+    this.keep(TIMER, t, node, 0, 0, 0, timer)
+  }
+
+  role(_seq: number, t: number, node: NodeId, from: Role, to: Role, term: number): void {
+    this.keep(ROLE, t, node, ROLES.indexOf(from), ROLES.indexOf(to), term, undefined)
+  }
+
+  term(_seq: number, t: number, node: NodeId, from: number, to: number): void {
+    this.keep(TERM, t, node, from, to, 0, undefined)
+  }
+
+  vote(_seq: number, t: number, node: NodeId, term: number, candidate: NodeId): void {
+    this.keep(VOTE, t, node, term, candidate, 0, undefined)
+  }
+
+  persist(_seq: number, t: number, node: NodeId, op: PersistOp): void {
+    this.keep(PERSIST, t, node, 0, 0, 0, op)
+  }
+
+  commit(_seq: number, t: number, node: NodeId, from: number, to: number): void {
+    this.keep(COMMIT, t, node, from, to, 0, undefined)
+  }
+
+  apply(
+    _seq: number,
+    t: number,
+    node: NodeId,
+    index: number,
+    term: number,
+    command: Command,
+  ): void {
+    this.keep(APPLY, t, node, index, term, 0, command)
+  }
+
+  /**
+   * Any other event. One of a kind that has a method of its own goes the same way as through
+   * that method (the rows depend on the messages in flight that only those methods follow); a
+   * deliver has to come through `deliver`, with its message.
+   */
+  event(event: ClusterEvent): void {
+    const { seq, t } = event
+    switch (event.kind) {
+      case 'send':
+        return this.send(seq, t, event.id, event.from, event.to, event.message, event.bytes)
+      case 'drop':
+        return this.drop(seq, t, event.id, event.from, event.to, event.copy, event.reason)
+      case 'duplicate':
+        return this.duplicate(seq, t, event.id, event.from, event.to, event.copy)
+      case 'timer':
+        return this.timer(seq, t, event.node, event.timer)
+      case 'role':
+        return this.role(seq, t, event.node, event.from, event.to, event.term)
+      case 'term':
+        return this.term(seq, t, event.node, event.from, event.to)
+      case 'vote':
+        return this.vote(seq, t, event.node, event.term, event.candidate)
+      case 'persist':
+        return this.persist(seq, t, event.node, event.op)
+      case 'commit':
+        return this.commit(seq, t, event.node, event.from, event.to)
+      case 'apply':
+        return this.apply(seq, t, event.node, event.index, event.term, event.command)
+      default:
+        this.keep(OTHER, t, 0, 0, 0, 0, event)
+    }
+  }
+
+  /** Packs the events kept into rows. */
+  drain(): void {
+    const count = this.kept
+    if (count === 0) return
+    this.kept = 0
+    const numbers = this.numbers
+    const times = this.times
+    const refs = this.refs
+    let i = 0
+    try {
+      for (; i < count && this.failure === null; i++) {
+        const at = i * STRIDE
+        const kind = numbers[at]!
+        if (kind >= INEXACT) {
+          const fields = refs[i] as InexactFields
+          this.pack(kind - INEXACT, times[i]!, fields.a, fields.b, fields.c, fields.d, fields.ref)
+        } else {
+          const d = numbers[at + 4]!
+          this.pack(
+            kind,
+            times[i]!,
+            numbers[at + 1]!,
+            numbers[at + 2]!,
+            numbers[at + 3]!,
+            d,
+            refs[i],
+          )
+        }
+      }
+    } catch (error) {
+      const code = numbers[i * STRIDE]! % INEXACT
+      const ref = numbers[i * STRIDE]! >= INEXACT ? (refs[i] as InexactFields).ref : refs[i]
+      const kind = code === OTHER ? (ref as ClusterEvent).kind : KIND_NAMES[code]
+      this.failure = new RecorderError(
+        `the recorder could not follow event ${this.packed + i} (${kind}): ${error instanceof Error ? error.message : String(error)}`,
+      )
+    }
+    this.packed += count
+    refs.fill(undefined, 0, count)
+  }
+
+  /** Packs one event kept. */
+  private pack(
+    kind: number,
+    t: number,
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    ref: unknown,
+  ): void {
+    const packer = this.packer
+    switch (kind) {
+      case SEND:
+        packer.send(t, a, b, c, ref as RaftMessage, d)
+        break
+      case DELIVER:
+        packer.deliver(t, a, b, ref as RaftMessage)
+        break
+      case DROP:
+        packer.drop(t, a, b, ref as DropReason)
+        break
+      case DUPLICATE:
+        packer.duplicate(t, a, b)
+        break
+      case TIMER:
+        packer.timer(t, a, ref as TimerKind)
+        break
+      case ROLE:
+        packer.role(t, a, ROLES[b]!, ROLES[c]!, d)
+        break
+      case TERM:
+        packer.term(t, a, b, c)
+        break
+      case VOTE:
+        packer.vote(t, a, b, c)
+        break
+      case PERSIST:
+        packer.persist(t, a, ref as PersistOp)
+        break
+      case COMMIT:
+        packer.commit(t, a, b, c)
+        break
+      case APPLY:
+        packer.apply(t, a, b, c, ref as Command)
+        break
+      default:
+        packer.pack(ref as ClusterEvent)
+    }
   }
 }
 
@@ -118,14 +418,15 @@ class StoredEvents {
  */
 export class TraceRecorder {
   private headerValue: TraceHeader
-  private readonly packer: EventPacker
   private readonly store = new RowStore()
+  private readonly sink: RowSink
   private readonly checkpointList: Checkpoint[] = []
   /**
    * The playback reducer, following the recorded rows some way behind (it catches up when a
    * checkpoint is asked for): recording itself only packs rows.
    */
   private follower: StoredEvents | null = null
+  /** A failure reading the rows back (the sink's, writing them, is `sink.failure`). */
   private failure: RecorderError | null = null
   private unsubscribe: (() => void) | null
   private finished: Trace | null = null
@@ -155,8 +456,8 @@ export class TraceRecorder {
       parent: options.parent ?? null,
       checkpointEvery,
     }
-    this.packer = new EventPacker(cluster.config.nodes, this.store)
-    this.unsubscribe = cluster.onEvent((event) => this.record(event))
+    this.sink = new RowSink(new EventPacker(cluster.config.nodes, this.store))
+    this.unsubscribe = cluster.addSink(this.sink)
   }
 
   get header(): TraceHeader {
@@ -173,19 +474,8 @@ export class TraceRecorder {
 
   /** Events recorded so far. */
   get eventCount(): number {
+    this.sink.drain()
     return this.store.rows
-  }
-
-  private record(event: ClusterEvent): void {
-    if (this.failure !== null) return
-    try {
-      this.packer.pack(event)
-    } catch (error) {
-      // Never break the run being recorded; report it when the trace is asked for.
-      this.failure = new RecorderError(
-        `the recorder could not follow event ${event.seq} (${event.kind}): ${error instanceof Error ? error.message : String(error)}`,
-      )
-    }
   }
 
   /** The inputs so far. */
@@ -206,6 +496,7 @@ export class TraceRecorder {
 
   /** Brings the checkpoints up to event `event` (every one due at or before it). */
   private checkpointsUntil(event: number): void {
+    this.sink.drain()
     const every = this.header.checkpointEvery
     const due = Math.floor(Math.min(event, this.store.rows) / every)
     if (this.checkpointList.length >= due) return
@@ -223,10 +514,17 @@ export class TraceRecorder {
     }
   }
 
+  /** Throws the failure that stopped the recording, if any. */
+  private throwIfFailed(): void {
+    this.sink.drain()
+    const failure = this.failure ?? this.sink.failure
+    if (failure !== null) throw failure
+  }
+
   /** The trace recorded so far; recording goes on. */
   snapshot(): Trace {
     if (this.finished !== null) return this.finished
-    if (this.failure !== null) throw this.failure
+    this.throwIfFailed()
     const inputs = this.cluster.inputs.slice()
     const rows = this.store.rows
     const events: TraceEvent[] = new Array<TraceEvent>(rows)
@@ -262,7 +560,7 @@ export class TraceRecorder {
     return {
       t: this.cluster.now,
       step: this.cluster.stepCount,
-      eventCount: this.store.rows,
+      eventCount: this.eventCount,
       inputCount: this.cluster.inputs.length,
     }
   }
@@ -276,7 +574,7 @@ export class TraceRecorder {
    * trace can be kept up to date a slice at a time.
    */
   textFrom(fromEvent: number, limit: number): RecordedText {
-    if (this.failure !== null) throw this.failure
+    this.throwIfFailed()
     const from = Math.min(Math.max(0, Math.floor(fromEvent)), this.store.rows)
     const to = Math.min(from + Math.max(0, Math.floor(limit)), this.store.rows)
     this.checkpointsUntil(to)

@@ -7,6 +7,7 @@ import {
   TAG_NAMES,
   TIME_EXACT,
   TIME_PAIR,
+  TIME_STEP,
 } from './tags'
 
 /** 16-bit words per chunk; a row never straddles two. */
@@ -23,6 +24,24 @@ const WIDE = 0xfffe
 const SIDE = 0xffff
 /** Set in every head word, so an unused (zero) word is never taken for a row. */
 const HEAD = 0x8000
+
+/** Whether a number takes a single word in a row (a whole number from 0 to 65533). */
+export function isShort(value: number): boolean {
+  return (value & 0xffff) === value && value <= SHORT_MAX && notMinusZero(value)
+}
+
+/** False for -0 only (which a word would turn into 0; it goes to the side list). */
+function notMinusZero(value: number): boolean {
+  return value !== 0 || 1 / value > 0
+}
+
+/** Most items a row writes through `items`: a time field of two words and 9 fields. */
+const ROW_ITEMS = 11
+
+/** Words in a time field of this form. */
+function timeWords(timeForm: number): number {
+  return timeForm === TIME_PAIR ? 2 : 1
+}
 
 /** Where a row starts in a RowStore, and how many action rows come before it. */
 interface RowMark {
@@ -79,7 +98,7 @@ export class RowStore {
 
   /** A number (or null) at word `at` of the row begun; returns the next word's index. */
   put(at: number, value: number | null): number {
-    if (((value as number) & 0xffff) === value && value <= SHORT_MAX) {
+    if (value !== null && isShort(value)) {
       this.chunk[at] = value
       return at + 1
     }
@@ -87,7 +106,7 @@ export class RowStore {
   }
 
   private putWide(at: number, value: number | null): number {
-    if (value !== null && (value | 0) === value) {
+    if (value !== null && (value | 0) === value && notMinusZero(value)) {
       const chunk = this.chunk
       chunk[at] = WIDE
       chunk[at + 1] = value & 0xffff
@@ -102,6 +121,58 @@ export class RowStore {
     this.chunk[at] = SIDE
     this.side.push(value)
     return at + 1
+  }
+
+  /**
+   * The items of the next row for `row` and `rowWith`: the words of its time field (the step,
+   * or the step and the ulps, or the time itself), then its fields, as numbers.
+   */
+  readonly items = new Float64Array(ROW_ITEMS)
+
+  /**
+   * Writes a whole row from the first `count` of `items`: the same words as begin, put for each
+   * item and end, in one call (the recorder's hot path).
+   */
+  row(tag: number, timeForm: number, count: number): void {
+    const head = this.begin()
+    this.end(head, this.putItems(head + 1, count), tag, timeForm, count - timeWords(timeForm))
+  }
+
+  /** `row`, with one more field after the items: `value`, kept by reference. */
+  rowWith(tag: number, timeForm: number, count: number, value: unknown): void {
+    const head = this.begin()
+    const at = this.putValue(this.putItems(head + 1, count), value)
+    this.end(head, at, tag, timeForm, count + 1 - timeWords(timeForm))
+  }
+
+  /**
+   * The words of a row for `shortRow`: its time step, then its fields, each a number that takes
+   * one word (`isShort`).
+   */
+  readonly shorts = new Int32Array(ROW_ITEMS)
+
+  /**
+   * Writes a row whose time field is a step from the first `count` of `shorts`: the same words
+   * as `row` writes for them, without checking them (the caller did, with isShort).
+   */
+  shortRow(tag: number, count: number): void {
+    const head = this.begin()
+    const chunk = this.chunk
+    const shorts = this.shorts
+    for (let i = 0; i < count; i++) chunk[head + 1 + i] = shorts[i]!
+    this.end(head, head + 1 + count, tag, TIME_STEP, count - 1)
+  }
+
+  /** Puts the first `count` items from word `at`; returns the next word's index. */
+  private putItems(at: number, count: number): number {
+    const items = this.items
+    const chunk = this.chunk
+    for (let i = 0; i < count; i++) {
+      const value = items[i]!
+      if (isShort(value)) chunk[at++] = value
+      else at = this.putWide(at, value)
+    }
+    return at
   }
 
   /** Ends the row begun at `head`, written up to `end`: `fields` fields after the time. */

@@ -1,12 +1,12 @@
-import type { PersistOp } from '../raft/effects'
+import type { PersistOp, TimerKind } from '../raft/effects'
 import type { AppendEntries, RaftMessage } from '../raft/messages'
-import type { Command, LogEntry, NodeId } from '../raft/types'
+import type { Command, LogEntry, NodeId, Role } from '../raft/types'
 import { MAX_NODES } from '../sim/config'
 import type { DropReason } from '../sim/events'
 import { jsonEqual } from './equal'
 import { FlightTable, PlaybackError } from './flights'
 import type { PlaybackBuilder } from './playback'
-import type { RowStore } from './row-store'
+import { isShort, type RowStore } from './row-store'
 import {
   DROP_REASONS,
   ROLES,
@@ -78,11 +78,14 @@ function ulpStep(from: number, steps: number): number {
 }
 
 function sameEntry(a: LogEntry, b: LogEntry): boolean {
+  return a === b || sameEntryAs(a, b.term, b.command)
+}
+
+/** Whether `a` is the entry of this term and command. */
+function sameEntryAs(a: LogEntry, term: number, command: Command): boolean {
   return (
-    a === b ||
-    (a.term === b.term &&
-      (a.command === b.command ||
-        (typeof a.command === 'object' && jsonEqual(a.command, b.command))))
+    a.term === term &&
+    (a.command === command || (typeof a.command === 'object' && jsonEqual(a.command, command)))
   )
 }
 
@@ -194,11 +197,6 @@ export class RowError extends Error {
   }
 }
 
-type EventOf<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>
-
-/** Fields after the time of each send row, by tag. */
-const SEND_FIELDS: readonly number[] = [6, 5, 8, 9]
-
 /** The row tag of a message's send, or -1 for a message type without a compact row. */
 function sendTag(m: RaftMessage): number {
   switch (m.type) {
@@ -218,13 +216,18 @@ function sendTag(m: RaftMessage): number {
 /**
  * Turns events into rows, in order, straight into a RowStore: a method per kind writes the
  * row's words, with no array or object per event. It keeps only what choosing a row's form
- * needs: the last message id sent, the messages in flight (their endpoints, and the message a
- * deliver hands over), the last message delivered, and each node's log as the persist events
- * built it. These follow the playback reducer's rules (playback.ts) exactly, so a reader that
- * runs the reducer finds what every row leaves out.
+ * needs: the last message id sent, the last message delivered, and each node's log as the
+ * persist events built it. These follow the playback reducer's rules (playback.ts) exactly, so
+ * a reader that runs the reducer finds what every row leaves out.
+ *
+ * The methods of each kind take the cluster's own events, as the recorder's sink hands them
+ * over: every deliver, drop and duplicate is of a copy in flight of a message whose send came
+ * before, between the same nodes. `pack` takes events as objects, from anywhere (the encoder):
+ * it also keeps the messages in flight, and writes whole any event that does not fit them.
  */
 export class EventPacker {
   private readonly time = new TimeCursor()
+  /** The messages in flight, for `pack` only. */
   private readonly flights = new FlightTable()
   private lastSendId = 0
   private lastDelivered: RaftMessage | null = null
@@ -240,184 +243,287 @@ export class EventPacker {
 
   /** Writes the row of the next event (an action's row leaves its input to the caller). */
   pack(event: TraceEvent): void {
-    // A writer per kind, called through a table: each is compiled on its own, with room to
-    // inline what it calls, rather than all of them squeezed into this one function. Each
-    // reads event.t itself: one kind of event at each read, so the time is read as the number
-    // it is rather than boxed.
-    let writer: number
     switch (event.kind) {
-      case 'deliver':
-        writer = 0
-        break
-      case 'send':
-        writer = 1
-        break
-      case 'apply':
-        writer = 2
-        break
-      case 'persist':
-        writer = 3
-        break
-      case 'commit':
-        writer = 4
-        break
-      default:
-        writer = 5
-    }
-    EventPacker.writers[writer]!(this, event)
-  }
-
-  private static readonly writers: readonly ((packer: EventPacker, event: TraceEvent) => void)[] = [
-    (p, e) => p.deliver(e as EventOf<'deliver'>, p.time.advance(e.t)),
-    (p, e) => p.send(e as EventOf<'send'>, p.time.advance(e.t)),
-    (p, e) => p.apply(e as EventOf<'apply'>, p.time.advance(e.t)),
-    (p, e) => p.persist(e as EventOf<'persist'>, p.time.advance(e.t)),
-    (p, e) => {
-      const event = e as EventOf<'commit'>
-      p.numbers3(TAG_COMMIT, p.time.advance(event.t), event.node, event.from, event.to)
-    },
-    (p, e) => p.other(e),
-  ]
-
-  /** The rarer kinds. */
-  private other(event: TraceEvent): void {
-    const time = this.time
-    switch (event.kind) {
-      case 'action': {
-        const form = time.advance(event.t)
-        const s = this.store
-        const head = s.begin()
-        s.end(head, this.putTime(head + 1, form), TAG_ACTION, form, 0)
+      case 'deliver': {
+        const slot = this.flights.find(event.id)
+        const fits = this.sameEnds(slot, event.from, event.to)
+        if (!fits) this.whole(event, this.time.advance(event.t))
+        const message = this.flights.takeAt(slot, event.id, event.copy, 'deliver')
+        if (fits) this.deliver(event.t, event.id, event.copy, message)
+        else this.lastDelivered = message
         return
       }
-      case 'submitted':
-        this.submitted(event, time.advance(event.t))
+      case 'send':
+        this.send(event.t, event.id, event.from, event.to, event.message, event.bytes, event)
+        this.flights.add(event.id, event.from, event.to, event.t, event.bytes, event.message)
+        return
+      case 'apply':
+        this.apply(event.t, event.node, event.index, event.term, event.command)
+        return
+      case 'persist':
+        this.persist(event.t, event.node, event.op)
+        return
+      case 'commit':
+        this.commit(event.t, event.node, event.from, event.to)
+        return
+      case 'timer':
+        this.timer(event.t, event.node, event.timer)
         return
       case 'drop':
-        this.dropOrDuplicate(event, time.advance(event.t))
+        if (this.sameEnds(this.flights.find(event.id), event.from, event.to)) {
+          this.drop(event.t, event.id, event.copy, event.reason)
+        } else {
+          this.whole(event, this.time.advance(event.t))
+        }
+        this.flights.take(event.id, event.copy, 'drop')
         return
       case 'duplicate':
-        this.dropOrDuplicate(event, time.advance(event.t))
+        if (this.sameEnds(this.flights.find(event.id), event.from, event.to)) {
+          this.duplicate(event.t, event.id, event.copy)
+        } else {
+          this.whole(event, this.time.advance(event.t))
+        }
+        this.flights.duplicate(event.id, event.copy)
         return
-      case 'timer': {
-        const form = time.advance(event.t)
-        this.numbers2(TAG_TIMER, form, event.node, TIMERS.indexOf(event.timer))
+      case 'role':
+        this.role(event.t, event.node, event.from, event.to, event.term)
         return
-      }
-      case 'role': {
-        const form = time.advance(event.t)
-        const s = this.store
-        const head = s.begin()
-        let at = this.putTime(head + 1, form)
-        at = s.put(at, event.node)
-        at = s.put(at, ROLES.indexOf(event.from))
-        at = s.put(at, ROLES.indexOf(event.to))
-        at = s.put(at, event.term)
-        s.end(head, at, TAG_ROLE, form, 4)
-        return
-      }
       case 'term':
-        this.numbers3(TAG_TERM, time.advance(event.t), event.node, event.from, event.to)
+        this.term(event.t, event.node, event.from, event.to)
         return
       case 'vote':
-        this.numbers3(TAG_VOTE, time.advance(event.t), event.node, event.term, event.candidate)
+        this.vote(event.t, event.node, event.term, event.candidate)
+        return
+      case 'action':
+        this.action(event.t)
+        return
+      case 'submitted':
+        this.submitted(event.t, event.node, event.index, event.term, event.isLeader)
         return
       default:
-        this.whole(event, time.advance(event.t))
+        this.whole(event, this.time.advance(event.t))
     }
   }
 
-  private deliver(event: EventOf<'deliver'>, form: number): void {
-    const slot = this.flights.find(event.id)
-    if (this.sameEnds(slot, event.from, event.to)) {
-      const s = this.store
-      const head = s.begin()
-      let at = this.putTime(head + 1, form)
-      at = s.put(at, this.lastSendId - event.id)
-      if (event.copy !== 0) at = s.put(at, event.copy)
-      s.end(head, at, TAG_DELIVER, form, event.copy !== 0 ? 2 : 1)
-    } else {
-      this.whole(event, form)
-    }
-    this.lastDelivered = this.flights.takeAt(slot, event.id, event.copy, 'deliver')
-  }
+  // One method per kind, given the event's fields. A row goes to the store as items: the time
+  // field's words (timeItems), then the fields, then `store.row` (or `rowWith`, when the last
+  // field is not a number: it is kept by reference).
 
-  private send(event: EventOf<'send'>, form: number): void {
-    const m = event.message
-    const tag =
-      event.id === this.lastSendId + 1 && event.from === m.from && event.to === m.to
-        ? sendTag(m)
-        : -1
+  /**
+   * A send. `event`, for a send that does not fit a compact row, is the event object if there
+   * is one: its `*` row then keeps the object's own fields; without it, the row has the fields
+   * in the order the cluster's events have.
+   */
+  send(
+    t: number,
+    id: number,
+    from: NodeId,
+    to: NodeId,
+    m: RaftMessage,
+    bytes: number,
+    event?: TraceEvent,
+  ): void {
+    const form = this.time.advance(t)
+    const tag = id === this.lastSendId + 1 && from === m.from && to === m.to ? sendTag(m) : -1
+    if (id > this.lastSendId) this.lastSendId = id
     if (tag < 0) {
-      this.whole(event, form)
-    } else {
-      const s = this.store
-      const head = s.begin()
-      let at = this.putTime(head + 1, form)
-      at = s.put(at, m.from)
-      at = s.put(at, m.to)
-      at = s.put(at, event.bytes)
-      at = s.put(at, m.term)
-      if (m.type === 'AppendEntries') {
-        at = s.put(at, m.prevLogIndex)
-        at = s.put(at, m.prevLogTerm)
-        at = s.put(at, m.leaderCommit)
-        if (this.sentFromLog(m)) at = s.put(at, m.entries.length)
-        else at = s.putValue(at, m.entries)
-      } else if (m.type === 'AppendEntriesReply') {
-        at = s.put(at, m.success ? 1 : 0)
-        at = s.put(at, m.prevLogIndex)
-        at = s.put(at, m.matchIndex)
-        at = s.put(at, m.conflictIndex)
-        at = s.put(at, m.conflictTerm)
-      } else if (m.type === 'RequestVote') {
-        at = s.put(at, m.lastLogIndex)
-        at = s.put(at, m.lastLogTerm)
+      this.whole(event ?? { kind: 'send', id, from, to, message: m, bytes }, form)
+      return
+    }
+    if (form === TIME_STEP && this.shortSend(tag, m, bytes)) return
+    const items = this.store.items
+    let n = this.timeItems(form)
+    items[n++] = m.from
+    items[n++] = m.to
+    items[n++] = bytes
+    items[n++] = m.term
+    if (m.type === 'AppendEntries') {
+      items[n++] = m.prevLogIndex
+      items[n++] = m.prevLogTerm
+      items[n++] = m.leaderCommit
+      if (this.sentFromLog(m)) {
+        items[n++] = m.entries.length
       } else {
-        at = s.put(at, m.voteGranted ? 1 : 0)
+        this.store.rowWith(tag, form, n, m.entries)
+        return
       }
-      s.end(head, at, tag, form, SEND_FIELDS[tag]!)
-    }
-    this.flights.add(event.id, event.from, event.to, event.t, event.bytes, m)
-    if (event.id > this.lastSendId) this.lastSendId = event.id
-  }
-
-  private apply(event: EventOf<'apply'>, form: number): void {
-    const entry = this.entryAt(event.node, event.index)
-    const s = this.store
-    const head = s.begin()
-    let at = this.putTime(head + 1, form)
-    at = s.put(at, event.node)
-    at = s.put(at, event.index)
-    if (entry !== undefined && sameEntry(entry, event)) {
-      s.end(head, at, TAG_APPLY, form, 2)
+    } else if (m.type === 'AppendEntriesReply') {
+      items[n++] = m.success ? 1 : 0
+      items[n++] = m.prevLogIndex
+      items[n++] = m.matchIndex
+      items[n++] = m.conflictIndex
+      items[n++] = m.conflictTerm
+    } else if (m.type === 'RequestVote') {
+      items[n++] = m.lastLogIndex
+      items[n++] = m.lastLogTerm
     } else {
-      at = s.put(at, event.term)
-      at = s.putValue(at, event.command)
-      s.end(head, at, TAG_APPLY_EXPLICIT, form, 4)
+      items[n++] = m.voteGranted ? 1 : 0
+    }
+    this.store.row(tag, form, n)
+  }
+
+  /**
+   * The row of a send whose fields all take one word (the common case), as `send` writes it;
+   * false, with nothing written, for one that does not.
+   */
+  private shortSend(tag: number, m: RaftMessage, bytes: number): boolean {
+    const step = this.time.step
+    if (!(isShort(step) && isShort(m.from) && isShort(m.to) && isShort(bytes) && isShort(m.term))) {
+      return false
+    }
+    const w = this.store.shorts
+    w[0] = step
+    w[1] = m.from
+    w[2] = m.to
+    w[3] = bytes
+    w[4] = m.term
+    if (m.type === 'AppendEntries') {
+      const count = m.entries.length
+      if (
+        !(isShort(m.prevLogIndex) && isShort(m.prevLogTerm) && isShort(m.leaderCommit)) ||
+        !isShort(count) ||
+        !this.sentFromLog(m)
+      ) {
+        return false
+      }
+      w[5] = m.prevLogIndex
+      w[6] = m.prevLogTerm
+      w[7] = m.leaderCommit
+      w[8] = count
+      this.store.shortRow(tag, 9)
+    } else if (m.type === 'AppendEntriesReply') {
+      if (!(
+        isShort(m.prevLogIndex) &&
+        isShort(m.matchIndex) &&
+        isShort(m.conflictIndex) &&
+        isShort(m.conflictTerm)
+      )) {
+        return false
+      }
+      w[5] = m.success ? 1 : 0
+      w[6] = m.prevLogIndex
+      w[7] = m.matchIndex
+      w[8] = m.conflictIndex
+      w[9] = m.conflictTerm
+      this.store.shortRow(tag, 10)
+    } else {
+      return false
+    }
+    return true
+  }
+
+  /** Copy `copy` of message `id`, which is `message`, delivered. */
+  deliver(t: number, id: number, copy: number, message: RaftMessage): void {
+    const form = this.time.advance(t)
+    this.lastDelivered = message
+    const back = this.lastSendId - id
+    if (form === TIME_STEP && copy === 0 && this.short1(TAG_DELIVER, back)) return
+    const items = this.store.items
+    let n = this.timeItems(form)
+    items[n++] = this.lastSendId - id
+    if (copy !== 0) items[n++] = copy
+    this.store.row(TAG_DELIVER, form, n)
+  }
+
+  drop(t: number, id: number, copy: number, reason: DropReason): void {
+    const form = this.time.advance(t)
+    const items = this.store.items
+    let n = this.timeItems(form)
+    items[n++] = this.lastSendId - id
+    items[n++] = copy
+    items[n++] = DROP_REASONS.indexOf(reason)
+    this.store.row(TAG_DROP, form, n)
+  }
+
+  duplicate(t: number, id: number, copy: number): void {
+    const form = this.time.advance(t)
+    const items = this.store.items
+    let n = this.timeItems(form)
+    items[n++] = this.lastSendId - id
+    items[n++] = copy
+    this.store.row(TAG_DUPLICATE, form, n)
+  }
+
+  timer(t: number, node: NodeId, timer: TimerKind): void {
+    const form = this.time.advance(t)
+    if (form === TIME_STEP && this.short2(TAG_TIMER, node, TIMERS.indexOf(timer))) return
+    const items = this.store.items
+    let n = this.timeItems(form)
+    items[n++] = node
+    items[n++] = TIMERS.indexOf(timer)
+    this.store.row(TAG_TIMER, form, n)
+  }
+
+  role(t: number, node: NodeId, from: Role, to: Role, term: number): void {
+    const form = this.time.advance(t)
+    const items = this.store.items
+    let n = this.timeItems(form)
+    items[n++] = node
+    items[n++] = ROLES.indexOf(from)
+    items[n++] = ROLES.indexOf(to)
+    items[n++] = term
+    this.store.row(TAG_ROLE, form, n)
+  }
+
+  term(t: number, node: NodeId, from: number, to: number): void {
+    this.numbers3(TAG_TERM, this.time.advance(t), node, from, to)
+  }
+
+  vote(t: number, node: NodeId, term: number, candidate: NodeId): void {
+    this.numbers3(TAG_VOTE, this.time.advance(t), node, term, candidate)
+  }
+
+  commit(t: number, node: NodeId, from: number, to: number): void {
+    this.numbers3(TAG_COMMIT, this.time.advance(t), node, from, to)
+  }
+
+  apply(t: number, node: NodeId, index: number, term: number, command: Command): void {
+    const form = this.time.advance(t)
+    const entry = this.entryAt(node, index)
+    const fromLog = entry !== undefined && sameEntryAs(entry, term, command)
+    if (fromLog && form === TIME_STEP && this.short2(TAG_APPLY, node, index)) return
+    const items = this.store.items
+    let n = this.timeItems(form)
+    items[n++] = node
+    items[n++] = index
+    if (fromLog) {
+      this.store.row(TAG_APPLY, form, n)
+    } else {
+      items[n++] = term
+      this.store.rowWith(TAG_APPLY_EXPLICIT, form, n, command)
     }
   }
 
-  private persist(event: EventOf<'persist'>, form: number): void {
-    const op = event.op
-    const node = event.node
+  persist(t: number, node: NodeId, op: PersistOp): void {
+    const form = this.time.advance(t)
     if (op.op === 'hard-state') {
-      this.numbers3(TAG_HARD_STATE, form, node, op.currentTerm, op.votedFor)
+      if (op.votedFor === null) {
+        const items = this.store.items
+        let n = this.timeItems(form)
+        items[n++] = node
+        items[n++] = op.currentTerm
+        this.store.rowWith(TAG_HARD_STATE, form, n, null)
+      } else {
+        this.numbers3(TAG_HARD_STATE, form, node, op.currentTerm, op.votedFor)
+      }
     } else if (op.op === 'truncate') {
-      this.numbers2(TAG_TRUNCATE, form, node, op.fromIndex)
+      const items = this.store.items
+      let n = this.timeItems(form)
+      items[n++] = node
+      items[n++] = op.fromIndex
+      this.store.row(TAG_TRUNCATE, form, n)
       if (op.fromIndex < 1) throw new PlaybackError(`truncate from index ${op.fromIndex}`)
       const log = this.log(node)
       if (op.fromIndex <= log.length) log.length = op.fromIndex - 1
     } else {
-      const s = this.store
-      const head = s.begin()
-      let at = this.putTime(head + 1, form)
-      at = s.put(at, node)
-      at = s.put(at, op.firstIndex)
       const offset = this.appendOffset(node, op.entries)
-      if (offset >= 0) at = s.put(at, offset)
-      else at = s.putValue(at, op.entries)
-      s.end(head, at, TAG_APPEND, form, 3)
+      if (
+        offset < 0 ||
+        form !== TIME_STEP ||
+        !this.short3(TAG_APPEND, node, op.firstIndex, offset)
+      ) {
+        this.appendRow(form, node, op.firstIndex, offset, op.entries)
+      }
       const log = this.log(node)
       if (op.firstIndex !== log.length + 1) {
         throw new PlaybackError(
@@ -429,62 +535,106 @@ export class EventPacker {
     }
   }
 
-  private submitted(event: EventOf<'submitted'>, form: number): void {
+  /** An append's row, any form (`offset` -1: the entries are written out). */
+  private appendRow(
+    form: number,
+    node: NodeId,
+    firstIndex: number,
+    offset: number,
+    entries: readonly LogEntry[],
+  ): void {
+    const items = this.store.items
+    let n = this.timeItems(form)
+    items[n++] = node
+    items[n++] = firstIndex
+    if (offset >= 0) {
+      items[n++] = offset
+      this.store.row(TAG_APPEND, form, n)
+    } else {
+      this.store.rowWith(TAG_APPEND, form, n, entries)
+    }
+  }
+
+  /** An action's row (its input line is the caller's). */
+  action(t: number): void {
+    const form = this.time.advance(t)
+    this.store.row(TAG_ACTION, form, this.timeItems(form))
+  }
+
+  submitted(t: number, node: NodeId | null, index: number, term: number, isLeader: boolean): void {
+    const form = this.time.advance(t)
     const s = this.store
     const head = s.begin()
     let at = this.putTime(head + 1, form)
-    at = s.put(at, event.node)
-    at = s.put(at, event.index)
-    at = s.put(at, event.term)
-    at = s.put(at, event.isLeader ? 1 : 0)
+    at = s.put(at, node)
+    at = s.put(at, index)
+    at = s.put(at, term)
+    at = s.put(at, isLeader ? 1 : 0)
     s.end(head, at, TAG_SUBMITTED, form, 4)
   }
 
-  private dropOrDuplicate(event: EventOf<'drop'> | EventOf<'duplicate'>, form: number): void {
-    if (this.sameEnds(this.flights.find(event.id), event.from, event.to)) {
-      const s = this.store
-      const head = s.begin()
-      let at = this.putTime(head + 1, form)
-      at = s.put(at, this.lastSendId - event.id)
-      at = s.put(at, event.copy)
-      if (event.kind === 'drop') {
-        at = s.put(at, DROP_REASONS.indexOf(event.reason))
-        s.end(head, at, TAG_DROP, form, 3)
-      } else {
-        s.end(head, at, TAG_DUPLICATE, form, 2)
-      }
-    } else {
-      this.whole(event, form)
+  /** A row of three numbers. */
+  private numbers3(tag: number, form: number, a: number, b: number, c: number): void {
+    if (form === TIME_STEP && this.short3(tag, a, b, c)) return
+    const items = this.store.items
+    let n = this.timeItems(form)
+    items[n++] = a
+    items[n++] = b
+    items[n++] = c
+    this.store.row(tag, form, n)
+  }
+
+  // The rows of the common kinds when the time is a step and every field takes one word: each
+  // writes the row and returns true, or writes nothing and returns false.
+
+  private short1(tag: number, a: number): boolean {
+    const step = this.time.step
+    if (!(isShort(step) && isShort(a))) return false
+    const w = this.store.shorts
+    w[0] = step
+    w[1] = a
+    this.store.shortRow(tag, 2)
+    return true
+  }
+
+  private short2(tag: number, a: number, b: number): boolean {
+    const step = this.time.step
+    if (!(isShort(step) && isShort(a) && isShort(b))) return false
+    const w = this.store.shorts
+    w[0] = step
+    w[1] = a
+    w[2] = b
+    this.store.shortRow(tag, 3)
+    return true
+  }
+
+  private short3(tag: number, a: number, b: number, c: number): boolean {
+    const step = this.time.step
+    if (!(isShort(step) && isShort(a) && isShort(b) && isShort(c))) return false
+    const w = this.store.shorts
+    w[0] = step
+    w[1] = a
+    w[2] = b
+    w[3] = c
+    this.store.shortRow(tag, 4)
+    return true
+  }
+
+  /** Puts the time field's words first in the store's items; returns how many. */
+  private timeItems(form: number): number {
+    const items = this.store.items
+    const time = this.time
+    if (form === TIME_STEP) {
+      items[0] = time.step
+      return 1
     }
-    if (event.kind === 'drop') this.flights.take(event.id, event.copy, 'drop')
-    else this.flights.duplicate(event.id, event.copy)
-  }
-
-  /** A row of two fields (numbers or null). */
-  private numbers2(tag: number, form: number, a: number | null, b: number | null): void {
-    const s = this.store
-    const head = s.begin()
-    let at = this.putTime(head + 1, form)
-    at = s.put(at, a)
-    at = s.put(at, b)
-    s.end(head, at, tag, form, 2)
-  }
-
-  /** A row of three fields (numbers or null). */
-  private numbers3(
-    tag: number,
-    form: number,
-    a: number | null,
-    b: number | null,
-    c: number | null,
-  ): void {
-    const s = this.store
-    const head = s.begin()
-    let at = this.putTime(head + 1, form)
-    at = s.put(at, a)
-    at = s.put(at, b)
-    at = s.put(at, c)
-    s.end(head, at, tag, form, 3)
+    if (form === TIME_PAIR) {
+      items[0] = time.step
+      items[1] = time.ulps
+      return 2
+    }
+    items[0] = time.t
+    return 1
   }
 
   /** Writes the time field at `at`; returns where the fields start. */
@@ -496,15 +646,12 @@ export class EventPacker {
     return s.put(at, time.t)
   }
 
-  /** The `*` row: the event without seq and t. */
-  private whole(event: TraceEvent, form: number): void {
+  /** The `*` row: the event (or its body) without seq and t. */
+  private whole(event: TraceEvent | Record<string, unknown>, form: number): void {
     const body: Record<string, unknown> = { ...event }
     delete body.seq
     delete body.t
-    const s = this.store
-    const head = s.begin()
-    const at = this.putTime(head + 1, form)
-    s.end(head, s.putValue(at, body), TAG_WHOLE, form, 1)
+    this.store.rowWith(TAG_WHOLE, form, this.timeItems(form), body)
   }
 
   /** Whether a message is in flight at `slot` between these nodes. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Cluster } from '../../../src/shared/sim/cluster'
+import type { ClusterEventSink } from '../../../src/shared/sim/events'
 import {
   DEFAULT_CHECKPOINT_EVERY,
   RecorderError,
@@ -70,6 +71,61 @@ describe('TraceRecorder', () => {
     cluster.runFor(10)
     cluster.submit(1)
     expect(() => new TraceRecorder(cluster)).toThrow(RecorderError)
+  })
+
+  /** A recorder on a new cluster, and the sink it attached (to hand it events directly). */
+  function recorderWithSink(): {
+    cluster: Cluster
+    recorder: TraceRecorder
+    sink: ClusterEventSink
+  } {
+    const cluster = new Cluster({ nodes: 3, seed: 5 })
+    const sinks: ClusterEventSink[] = []
+    const addSink = cluster.addSink.bind(cluster)
+    cluster.addSink = (sink) => {
+      sinks.push(sink)
+      return addSink(sink)
+    }
+    const recorder = new TraceRecorder(cluster)
+    expect(sinks).toHaveLength(1)
+    return { cluster, recorder, sink: sinks[0]! }
+  }
+
+  it('keeps a field that is not a 32-bit integer exactly', () => {
+    const { cluster, recorder, sink } = recorderWithSink()
+    cluster.runFor(500)
+    const seq = recorder.eventCount
+    sink.term(seq, cluster.now, 2, 3, 2 ** 40)
+    sink.term(seq + 1, cluster.now, 2, 2 ** 40, 2 ** 40 + 1)
+    const trace = recorder.finish()
+    expect(trace.events.slice(-2)).toEqual([
+      { seq, t: cluster.now, kind: 'term', node: 2, from: 3, to: 2 ** 40 },
+      { seq: seq + 1, t: cluster.now, kind: 'term', node: 2, from: 2 ** 40, to: 2 ** 40 + 1 },
+    ])
+  })
+
+  it('reports events that contradict each other when the trace is asked for, naming the first', () => {
+    const { cluster, recorder, sink } = recorderWithSink()
+    cluster.runFor(500)
+    const seq = recorder.eventCount
+    sink.persist(seq, cluster.now, 1, { op: 'append', firstIndex: 99, entries: [] })
+    cluster.runFor(500)
+    expect(() => recorder.finish()).toThrow(RecorderError)
+    expect(() => recorder.finish()).toThrow(`event ${seq} (persist)`)
+  })
+
+  it('reports a deliver of a message that was never sent when the trace is asked for', () => {
+    const { cluster, recorder, sink } = recorderWithSink()
+    cluster.runFor(500)
+    const message = {
+      type: 'RequestVoteReply',
+      from: 1,
+      to: 2,
+      term: 1,
+      voteGranted: true,
+    } as const
+    sink.deliver(recorder.eventCount, cluster.now, 10_000, 1, 2, 0, message)
+    expect(() => recorder.snapshot()).toThrow(RecorderError)
   })
 
   it('refuses a checkpoint interval that is not a positive whole number', () => {

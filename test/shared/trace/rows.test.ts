@@ -197,6 +197,7 @@ describe('RowStore', () => {
               fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
               fc.nat(70_000),
               fc.double(),
+              fc.constant(-0),
               fc.constant(null),
               fc.string(),
             ),
