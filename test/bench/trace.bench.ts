@@ -47,7 +47,7 @@ function median(values: number[]): number {
 
 /** The engine benchmark's workload (5 nodes, 100 cmd/s), 10 minutes of virtual time. */
 const MINUTES = 10
-const RUNS = 7
+const RUNS = 9
 
 /** The workload with nothing attached: no recorder, no listener. */
 function runOff(): { cpu: number; wall: number; events: number } {

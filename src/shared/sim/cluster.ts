@@ -412,7 +412,7 @@ export class Cluster {
     const checked = parsed.data
     this.validate(checked)
     this.inputLog.push({ t: this.nowValue, step: this.processed, action: checked })
-    this.emitBody({ kind: 'action', action: checked })
+    this.out?.event({ seq: this.eventSeq++, t: this.nowValue, kind: 'action', action: checked })
     return this.perform(checked)
   }
 
@@ -633,12 +633,25 @@ export class Cluster {
     } else {
       const { result, effects } = node.raft.submit(command, this.nowValue)
       outcome = { node: node.id, ...result }
-      this.emitBody({ kind: 'submitted', ...outcome })
+      this.emitSubmitted(outcome)
       this.handle(node, effects)
       return outcome
     }
-    this.emitBody({ kind: 'submitted', ...outcome })
+    this.emitSubmitted(outcome)
     return outcome
+  }
+
+  /** The 'submitted' event: built field by field, as a client submit comes with every command. */
+  private emitSubmitted(outcome: SubmitOutcome): void {
+    this.out?.event({
+      seq: this.eventSeq++,
+      t: this.nowValue,
+      kind: 'submitted',
+      node: outcome.node,
+      index: outcome.index,
+      term: outcome.term,
+      isLeader: outcome.isLeader,
+    })
   }
 
   private performCrash(node: SimNode): void {
