@@ -142,20 +142,36 @@ class RowSink implements ClusterEventSink {
     d: number,
     ref: unknown,
   ): void {
+    if ((a | 0) !== a || (b | 0) !== b || (c | 0) !== c || (d | 0) !== d) {
+      this.keepInexact(kind, t, a, b, c, d, ref)
+      return
+    }
     const i = this.kept
     const at = i * STRIDE
     const numbers = this.numbers
-    if ((a | 0) === a && (b | 0) === b && (c | 0) === c && (d | 0) === d) {
-      numbers[at] = kind
-      numbers[at + 1] = a
-      numbers[at + 2] = b
-      numbers[at + 3] = c
-      numbers[at + 4] = d
-      this.refs[i] = ref
-    } else {
-      numbers[at] = kind + INEXACT
-      this.refs[i] = { a, b, c, d, ref } satisfies InexactFields
-    }
+    numbers[at] = kind
+    numbers[at + 1] = a
+    numbers[at + 2] = b
+    numbers[at + 3] = c
+    numbers[at + 4] = d
+    this.refs[i] = ref
+    this.times[i] = t
+    if (++this.kept === BATCH) this.drain()
+  }
+
+  /** keep() for an event with a field that is not a 32-bit integer: its fields in an object. */
+  private keepInexact(
+    kind: number,
+    t: number,
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    ref: unknown,
+  ): void {
+    const i = this.kept
+    this.numbers[i * STRIDE] = kind + INEXACT
+    this.refs[i] = { a, b, c, d, ref } satisfies InexactFields
     this.times[i] = t
     if (++this.kept === BATCH) this.drain()
   }
