@@ -1,4 +1,6 @@
+import type { LabBatch } from '../../../src/shared/api/batch'
 import type { FrameTimer, WallClock } from '../../../src/shared/host/clock'
+import { LabHost, type LabHostOptions } from '../../../src/shared/host/lab-host'
 
 /** A wall clock and frame timer that only move when the test says so. */
 export class FakeClock implements WallClock, FrameTimer {
@@ -39,4 +41,17 @@ export class FakeClock implements WallClock, FrameTimer {
     }
     this.time = end
   }
+}
+
+/** A LabHost on a FakeClock, keeping every batch it sends; `options` as LabHost takes them. */
+export function fakeClockHost(options: Omit<LabHostOptions, 'clock' | 'timer' | 'onBatch'> = {}) {
+  const clock = new FakeClock()
+  const batches: LabBatch[] = []
+  const host = new LabHost({
+    clock,
+    timer: clock,
+    onBatch: (batch) => batches.push(batch),
+    ...options,
+  })
+  return { clock, batches, host }
 }

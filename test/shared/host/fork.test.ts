@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { LabBatch } from '../../../src/shared/api/batch'
-import { LabHost } from '../../../src/shared/host/lab-host'
+import type { LabHost } from '../../../src/shared/host/lab-host'
 import type { ClusterEvent, Finding } from '../../../src/shared/sim/events'
 import { importTrace } from '../../../src/shared/trace/import'
 import { reexecute } from '../../../src/shared/trace/replay'
 import type { Trace } from '../../../src/shared/trace/types'
 import { driveCluster } from '../trace/fixtures'
-import { FakeClock } from './fake-clock'
+import { fakeClockHost } from './fake-clock'
 
 /**
  * A fork continues a run live from time t. The checkers of the forked session must be where
@@ -16,16 +15,7 @@ import { FakeClock } from './fake-clock'
  */
 
 function makeHost(config: object = {}) {
-  const clock = new FakeClock()
-  const batches: LabBatch[] = []
-  const host = new LabHost({
-    clock,
-    timer: clock,
-    onBatch: (batch) => batches.push(batch),
-    running: false,
-    config,
-  })
-  return { clock, batches, host }
+  return fakeClockHost({ running: false, config })
 }
 
 const findingsIn = (events: readonly ClusterEvent[]): Finding[] =>

@@ -7,20 +7,12 @@ import {
 } from '../../../src/shared/api/batch'
 import type { LogEntry } from '../../../src/shared/raft/types'
 import { FRAME_INTERVAL_MS, LabHost, MAX_EVENTS_PER_BATCH } from '../../../src/shared/host/lab-host'
-import { FakeClock } from './fake-clock'
+import { fakeClockHost } from './fake-clock'
 
 function makeHost(
   options: { running?: boolean; speed?: number; config?: object; logCapacity?: number } = {},
 ) {
-  const clock = new FakeClock()
-  const batches: LabBatch[] = []
-  const host = new LabHost({
-    clock,
-    timer: clock,
-    onBatch: (batch) => batches.push(batch),
-    ...options,
-  })
-  return { clock, batches, host }
+  return fakeClockHost(options)
 }
 
 describe('LabHost on launch', () => {

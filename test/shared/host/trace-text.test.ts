@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { LabBatch } from '../../../src/shared/api/batch'
-import { LabHost } from '../../../src/shared/host/lab-host'
+import type { LabHost } from '../../../src/shared/host/lab-host'
 import { serveLabHost } from '../../../src/shared/host/serve'
 import { encodeTraceText, importTrace } from '../../../src/shared/trace'
-import { FakeClock } from './fake-clock'
+import { fakeClockHost } from './fake-clock'
 
 function makeHost() {
-  const clock = new FakeClock()
-  const batches: LabBatch[] = []
-  const host = new LabHost({
-    clock,
-    timer: clock,
-    onBatch: (batch) => batches.push(batch),
-    running: false,
-    config: { nodes: 3, seed: 9 },
-  })
-  return { clock, host }
+  return fakeClockHost({ running: false, config: { nodes: 3, seed: 9 } })
 }
 
 /** The session's file text, read a slice at a time as the trace library's flight recorder does. */
