@@ -1,5 +1,5 @@
 import type { PersistOp, TimerKind } from '../raft/effects'
-import type { RaftMessage } from '../raft/messages'
+import type { AppendEntries, RaftMessage } from '../raft/messages'
 import type { Command, NodeId, Role } from '../raft/types'
 import type { Cluster } from '../sim/cluster'
 import type { ClusterConfig } from '../sim/config'
@@ -82,7 +82,9 @@ const VOTE = 7
 const PERSIST = 8
 const COMMIT = 9
 const APPLY = 10
-const OTHER = 11
+const ACTION = 11
+const SUBMITTED = 12
+const OTHER = 13
 const KIND_NAMES = [
   'send',
   'deliver',
@@ -95,6 +97,8 @@ const KIND_NAMES = [
   'persist',
   'commit',
   'apply',
+  'action',
+  'submitted',
 ]
 
 /** The fields of an event kept with one that is not a 32-bit integer. */
@@ -197,7 +201,8 @@ class RowSink implements ClusterEventSink {
     copy: number,
     message: RaftMessage,
   ): void {
-    this.keep(DELIVER, t, id, copy, 0, 0, message)
+    // The packer looks at the message delivered only for the entries an append may take from it.
+    this.keep(DELIVER, t, id, copy, 0, 0, message.type === 'AppendEntries' ? message : null)
   }
 
   drop(
@@ -279,6 +284,20 @@ class RowSink implements ClusterEventSink {
         return this.commit(seq, t, event.node, event.from, event.to)
       case 'apply':
         return this.apply(seq, t, event.node, event.index, event.term, event.command)
+      case 'action':
+        // Its row is the time alone (the action is the run's input, written with it).
+        return this.keep(ACTION, t, 0, 0, 0, 0, undefined)
+      case 'submitted':
+        // A node is a positive id: -1 stands for none.
+        return this.keep(
+          SUBMITTED,
+          t,
+          event.node ?? -1,
+          event.index,
+          event.term,
+          event.isLeader ? 1 : 0,
+          undefined,
+        )
       default:
         this.keep(OTHER, t, 0, 0, 0, 0, event)
     }
@@ -292,25 +311,71 @@ class RowSink implements ClusterEventSink {
     const numbers = this.numbers
     const times = this.times
     const refs = this.refs
-    let i = 0
+    const packer = this.packer
+    // After a failure, what is kept is dropped: the recording has stopped.
+    let i = this.failure === null ? 0 : count
     try {
-      for (; i < count && this.failure === null; i++) {
+      // One loop with the packer's calls in it (no call per event in between).
+      for (; i < count; i++) {
         const at = i * STRIDE
-        const kind = numbers[at]!
+        let kind = numbers[at]!
+        let a = numbers[at + 1]!
+        let b = numbers[at + 2]!
+        let c = numbers[at + 3]!
+        let d = numbers[at + 4]!
+        let ref = refs[i]
         if (kind >= INEXACT) {
-          const fields = refs[i] as InexactFields
-          this.pack(kind - INEXACT, times[i]!, fields.a, fields.b, fields.c, fields.d, fields.ref)
-        } else {
-          const d = numbers[at + 4]!
-          this.pack(
-            kind,
-            times[i]!,
-            numbers[at + 1]!,
-            numbers[at + 2]!,
-            numbers[at + 3]!,
-            d,
-            refs[i],
-          )
+          const fields = ref as InexactFields
+          kind -= INEXACT
+          a = fields.a
+          b = fields.b
+          c = fields.c
+          d = fields.d
+          ref = fields.ref
+        }
+        const t = times[i]!
+        switch (kind) {
+          case SEND:
+            packer.send(t, a, b, c, ref as RaftMessage, d, undefined)
+            break
+          case DELIVER:
+            packer.deliver(t, a, b, ref as AppendEntries | null)
+            break
+          case DROP:
+            packer.drop(t, a, b, ref as DropReason)
+            break
+          case DUPLICATE:
+            packer.duplicate(t, a, b)
+            break
+          case TIMER:
+            packer.timer(t, a, ref as TimerKind)
+            break
+          case ROLE:
+            packer.role(t, a, ROLES[b]!, ROLES[c]!, d)
+            break
+          case TERM:
+            packer.term(t, a, b, c)
+            break
+          case VOTE:
+            packer.vote(t, a, b, c)
+            break
+          case PERSIST:
+            packer.persist(t, a, ref as PersistOp)
+            break
+          case COMMIT:
+            packer.commit(t, a, b, c)
+            break
+          case APPLY:
+            packer.apply(t, a, b, c, ref as Command)
+            break
+          case ACTION:
+            packer.action(t)
+            break
+          case SUBMITTED:
+            packer.submitted(t, a < 0 ? null : a, b, c, d === 1)
+            break
+          default:
+            packer.pack(ref as ClusterEvent)
         }
       }
     } catch (error) {
@@ -323,56 +388,6 @@ class RowSink implements ClusterEventSink {
     }
     this.packed += count
     refs.fill(undefined, 0, count)
-  }
-
-  /** Packs one event kept. */
-  private pack(
-    kind: number,
-    t: number,
-    a: number,
-    b: number,
-    c: number,
-    d: number,
-    ref: unknown,
-  ): void {
-    const packer = this.packer
-    switch (kind) {
-      case SEND:
-        packer.send(t, a, b, c, ref as RaftMessage, d)
-        break
-      case DELIVER:
-        packer.deliver(t, a, b, ref as RaftMessage)
-        break
-      case DROP:
-        packer.drop(t, a, b, ref as DropReason)
-        break
-      case DUPLICATE:
-        packer.duplicate(t, a, b)
-        break
-      case TIMER:
-        packer.timer(t, a, ref as TimerKind)
-        break
-      case ROLE:
-        packer.role(t, a, ROLES[b]!, ROLES[c]!, d)
-        break
-      case TERM:
-        packer.term(t, a, b, c)
-        break
-      case VOTE:
-        packer.vote(t, a, b, c)
-        break
-      case PERSIST:
-        packer.persist(t, a, ref as PersistOp)
-        break
-      case COMMIT:
-        packer.commit(t, a, b, c)
-        break
-      case APPLY:
-        packer.apply(t, a, b, c, ref as Command)
-        break
-      default:
-        packer.pack(ref as ClusterEvent)
-    }
   }
 }
 

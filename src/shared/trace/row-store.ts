@@ -7,7 +7,6 @@ import {
   TAG_NAMES,
   TIME_EXACT,
   TIME_PAIR,
-  TIME_STEP,
 } from './tags'
 
 /** 16-bit words per chunk; a row never straddles two. */
@@ -27,7 +26,8 @@ const HEAD = 0x8000
 
 /** Whether a number takes a single word in a row (a whole number from 0 to 65533). */
 export function isShort(value: number): boolean {
-  return (value & 0xffff) === value && value <= SHORT_MAX && notMinusZero(value)
+  // Object.is(value, -0): no division, as 1 / value > 0 took.
+  return (value & 0xffff) === value && value <= SHORT_MAX && !Object.is(value, -0)
 }
 
 /** False for -0 only (which a word would turn into 0; it goes to the side list). */
@@ -80,20 +80,33 @@ export class RowStore {
    * `end`.
    */
   begin(): number {
-    if (this.at + ROW_WORDS > this.chunk.length) {
-      this.chunk = new Uint16Array(CHUNK_WORDS)
-      this.chunks.push(this.chunk)
-      this.at = 0
-    }
-    if ((this.rows & (MARK_EVERY - 1)) === 0) {
-      this.marks.push({
-        chunk: this.chunks.length - 1,
-        at: this.at,
-        side: this.side.length,
-        actions: this.actions,
-      })
-    }
+    // The rare cases out of line: begin is inlined in every writer of rows.
+    if (this.at + ROW_WORDS > this.chunk.length) this.newChunk()
+    if ((this.rows & (MARK_EVERY - 1)) === 0) this.mark()
     return this.at
+  }
+
+  private newChunk(): void {
+    this.chunk = new Uint16Array(CHUNK_WORDS)
+    this.chunks.push(this.chunk)
+    this.at = 0
+  }
+
+  private mark(): void {
+    this.marks.push({
+      chunk: this.chunks.length - 1,
+      at: this.at,
+      side: this.side.length,
+      actions: this.actions,
+    })
+  }
+
+  /**
+   * The words of the chunk the row begun is written in: a writer that checked its numbers
+   * with isShort puts them there itself, after `begin` and before `end`.
+   */
+  get words(): Uint16Array {
+    return this.chunk
   }
 
   /** A number (or null) at word `at` of the row begun; returns the next word's index. */
@@ -143,24 +156,6 @@ export class RowStore {
     const head = this.begin()
     const at = this.putValue(this.putItems(head + 1, count), value)
     this.end(head, at, tag, timeForm, count + 1 - timeWords(timeForm))
-  }
-
-  /**
-   * The words of a row for `shortRow`: its time step, then its fields, each a number that takes
-   * one word (`isShort`).
-   */
-  readonly shorts = new Int32Array(ROW_ITEMS)
-
-  /**
-   * Writes a row whose time field is a step from the first `count` of `shorts`: the same words
-   * as `row` writes for them, without checking them (the caller did, with isShort).
-   */
-  shortRow(tag: number, count: number): void {
-    const head = this.begin()
-    const chunk = this.chunk
-    const shorts = this.shorts
-    for (let i = 0; i < count; i++) chunk[head + 1 + i] = shorts[i]!
-    this.end(head, head + 1 + count, tag, TIME_STEP, count - 1)
   }
 
   /** Puts the first `count` items from word `at`; returns the next word's index. */

@@ -371,12 +371,6 @@ export class EventPacker {
     if (!(isShort(step) && isShort(m.from) && isShort(m.to) && isShort(bytes) && isShort(m.term))) {
       return false
     }
-    const w = this.store.shorts
-    w[0] = step
-    w[1] = m.from
-    w[2] = m.to
-    w[3] = bytes
-    w[4] = m.term
     if (m.type === 'AppendEntries') {
       const count = m.entries.length
       if (
@@ -386,11 +380,13 @@ export class EventPacker {
       ) {
         return false
       }
-      w[5] = m.prevLogIndex
-      w[6] = m.prevLogTerm
-      w[7] = m.leaderCommit
-      w[8] = count
-      this.store.shortRow(tag, 9)
+      const at = this.shortSendHead(step, m, bytes)
+      const w = this.store.words
+      w[at] = m.prevLogIndex
+      w[at + 1] = m.prevLogTerm
+      w[at + 2] = m.leaderCommit
+      w[at + 3] = count
+      this.store.end(at - 6, at + 4, tag, TIME_STEP, 8)
     } else if (m.type === 'AppendEntriesReply') {
       if (!(
         isShort(m.prevLogIndex) &&
@@ -400,20 +396,40 @@ export class EventPacker {
       )) {
         return false
       }
-      w[5] = m.success ? 1 : 0
-      w[6] = m.prevLogIndex
-      w[7] = m.matchIndex
-      w[8] = m.conflictIndex
-      w[9] = m.conflictTerm
-      this.store.shortRow(tag, 10)
+      const at = this.shortSendHead(step, m, bytes)
+      const w = this.store.words
+      w[at] = m.success ? 1 : 0
+      w[at + 1] = m.prevLogIndex
+      w[at + 2] = m.matchIndex
+      w[at + 3] = m.conflictIndex
+      w[at + 4] = m.conflictTerm
+      this.store.end(at - 6, at + 5, tag, TIME_STEP, 9)
     } else {
       return false
     }
     return true
   }
 
-  /** Copy `copy` of message `id`, which is `message`, delivered. */
-  deliver(t: number, id: number, copy: number, message: RaftMessage): void {
+  /**
+   * Begins a short send row and writes the words every send has (step, from, to, bytes, term):
+   * returns where the message type's own fields go, 6 words after the row's head.
+   */
+  private shortSendHead(step: number, m: RaftMessage, bytes: number): number {
+    const head = this.store.begin()
+    const w = this.store.words
+    w[head + 1] = step
+    w[head + 2] = m.from
+    w[head + 3] = m.to
+    w[head + 4] = bytes
+    w[head + 5] = m.term
+    return head + 6
+  }
+
+  /**
+   * Copy `copy` of message `id`, which is `message`, delivered. Only an AppendEntries matters
+   * here (an append that follows may take its entries): null stands for any other message.
+   */
+  deliver(t: number, id: number, copy: number, message: RaftMessage | null): void {
     const form = this.time.advance(t)
     this.lastDelivered = message
     const back = this.lastSendId - id
@@ -590,33 +606,39 @@ export class EventPacker {
   private short1(tag: number, a: number): boolean {
     const step = this.time.step
     if (!(isShort(step) && isShort(a))) return false
-    const w = this.store.shorts
-    w[0] = step
-    w[1] = a
-    this.store.shortRow(tag, 2)
+    const s = this.store
+    const head = s.begin()
+    const w = s.words
+    w[head + 1] = step
+    w[head + 2] = a
+    s.end(head, head + 3, tag, TIME_STEP, 1)
     return true
   }
 
   private short2(tag: number, a: number, b: number): boolean {
     const step = this.time.step
     if (!(isShort(step) && isShort(a) && isShort(b))) return false
-    const w = this.store.shorts
-    w[0] = step
-    w[1] = a
-    w[2] = b
-    this.store.shortRow(tag, 3)
+    const s = this.store
+    const head = s.begin()
+    const w = s.words
+    w[head + 1] = step
+    w[head + 2] = a
+    w[head + 3] = b
+    s.end(head, head + 4, tag, TIME_STEP, 2)
     return true
   }
 
   private short3(tag: number, a: number, b: number, c: number): boolean {
     const step = this.time.step
     if (!(isShort(step) && isShort(a) && isShort(b) && isShort(c))) return false
-    const w = this.store.shorts
-    w[0] = step
-    w[1] = a
-    w[2] = b
-    w[3] = c
-    this.store.shortRow(tag, 4)
+    const s = this.store
+    const head = s.begin()
+    const w = s.words
+    w[head + 1] = step
+    w[head + 2] = a
+    w[head + 3] = b
+    w[head + 4] = c
+    s.end(head, head + 5, tag, TIME_STEP, 3)
     return true
   }
 

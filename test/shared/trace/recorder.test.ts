@@ -42,6 +42,22 @@ describe('TraceRecorder', () => {
     })
   })
 
+  it('records client submits with and without a leader as the events were', () => {
+    const cluster = new Cluster({ nodes: 3, seed: 7 })
+    const recorder = new TraceRecorder(cluster)
+    const seen: unknown[] = []
+    cluster.onEvent((event) => seen.push(event))
+    cluster.submit('before any leader', 'leader')
+    cluster.submit('to a follower', 1)
+    cluster.runFor(2000)
+    cluster.submit('after an election', 'leader')
+    cluster.runFor(100)
+    const submitted = recorder.finish().events.filter((e) => e.kind === 'submitted')
+    expect(submitted.map((e) => [e.node === null, e.isLeader])).toContainEqual([true, false])
+    expect(submitted.map((e) => e.isLeader)).toContain(true)
+    expect(recorder.finish().events).toEqual(seen)
+  })
+
   it('gives the trace so far mid-run, and keeps recording', () => {
     const cluster = new Cluster({ nodes: 3, seed: 1 })
     const recorder = new TraceRecorder(cluster, { checkpointEvery: 100 })
