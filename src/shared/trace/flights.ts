@@ -1,5 +1,6 @@
 import type { RaftMessage } from '../raft/messages'
 import type { NodeId } from '../raft/types'
+import type { CheckpointMessage } from './types'
 
 /** An event that does not fit the state it is applied to (a corrupt or mis-ordered trace). */
 export class PlaybackError extends Error {
@@ -10,18 +11,7 @@ export class PlaybackError extends Error {
 }
 
 /** A message in flight, as checkpoints and playback states list them. */
-export interface FlightRecord {
-  readonly id: number
-  readonly from: NodeId
-  readonly to: NodeId
-  readonly sentAt: number
-  readonly bytes: number
-  readonly message: RaftMessage
-  /** Copy numbers still in flight, ascending. */
-  readonly copies: readonly number[]
-  /** Highest copy number made so far (a duplicate gets the next one). */
-  readonly maxCopy: number
-}
+export type FlightRecord = CheckpointMessage
 
 /** Ring slots to start with, and the most the ring grows to before stragglers move aside. */
 const FIRST_SLOTS = 64
