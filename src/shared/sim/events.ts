@@ -82,6 +82,33 @@ export type ClusterEventBody =
   | { readonly kind: 'finding'; readonly finding: Finding }
 
 /**
+ * Every event kind, in a fixed order: a kind's position is its number wherever events are kept
+ * as numbers (the trace recorder's sink, the timeline's columns).
+ */
+export const CLUSTER_EVENT_KINDS = [
+  'send',
+  'deliver',
+  'drop',
+  'duplicate',
+  'timer',
+  'role',
+  'term',
+  'vote',
+  'persist',
+  'commit',
+  'apply',
+  'action',
+  'submitted',
+  'internal-error',
+  'finding',
+] as const satisfies readonly ClusterEvent['kind'][]
+
+// Every kind is listed: a kind added to ClusterEventBody without a number fails to compile here.
+type UnlistedKind = Exclude<ClusterEvent['kind'], (typeof CLUSTER_EVENT_KINDS)[number]>
+const allKindsListed: UnlistedKind extends never ? true : false = true
+void allKindsListed
+
+/**
  * What a checker watches. Raft's five safety properties (Figure 3), the rules of Figure 2 whose
  * breaking leads to them, and the liveness bounds. The names are stable: traces store them.
  */

@@ -3,7 +3,12 @@ import type { AppendEntries, RaftMessage } from '../raft/messages'
 import type { Command, NodeId, Role } from '../raft/types'
 import type { Cluster } from '../sim/cluster'
 import type { ClusterConfig } from '../sim/config'
-import type { ClusterEvent, ClusterEventSink, DropReason } from '../sim/events'
+import {
+  CLUSTER_EVENT_KINDS,
+  type ClusterEvent,
+  type ClusterEventSink,
+  type DropReason,
+} from '../sim/events'
 import { APP_VERSION } from '../version'
 import { PlaybackBuilder } from './playback'
 import { RowStore, type RowCursor } from './row-store'
@@ -85,21 +90,8 @@ const APPLY = 10
 const ACTION = 11
 const SUBMITTED = 12
 const OTHER = 13
-const KIND_NAMES = [
-  'send',
-  'deliver',
-  'drop',
-  'duplicate',
-  'timer',
-  'role',
-  'term',
-  'vote',
-  'persist',
-  'commit',
-  'apply',
-  'action',
-  'submitted',
-]
+/** Kind names by number (SEND ... SUBMITTED are their positions). */
+const KIND_NAMES = CLUSTER_EVENT_KINDS
 
 /** The fields of an event kept with one that is not a 32-bit integer. */
 interface InexactFields {

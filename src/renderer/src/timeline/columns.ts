@@ -1,6 +1,6 @@
 import type { NodeId, Role } from '../../../shared/raft/types'
 import type { ClusterStats } from '../../../shared/sim/cluster'
-import type { ClusterEvent } from '../../../shared/sim/events'
+import { CLUSTER_EVENT_KINDS, type ClusterEvent } from '../../../shared/sim/events'
 import type { Trace } from '../../../shared/trace/types'
 import { isMilestone } from '../frame/frame'
 import { F64Column, I32Column, U16Column, U8Column, lowerBound, upperBound } from './growable'
@@ -91,23 +91,7 @@ export const BLOCK = 32
 /** Event counters are kept at every STATS_EVERY events (stats at any point: one short scan). */
 const STATS_EVERY = 1024
 
-const EVENT_KINDS = [
-  'send',
-  'deliver',
-  'drop',
-  'duplicate',
-  'timer',
-  'role',
-  'term',
-  'vote',
-  'persist',
-  'commit',
-  'apply',
-  'action',
-  'submitted',
-  'internal-error',
-  'finding',
-] as const
+const EVENT_KINDS = CLUSTER_EVENT_KINDS
 const KIND_CODE = new Map<string, number>(EVENT_KINDS.map((kind, code) => [kind, code]))
 const K_SEND = 0
 const K_DELIVER = 1
