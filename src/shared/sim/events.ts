@@ -101,10 +101,10 @@ export const CLUSTER_EVENT_KINDS = [
   'submitted',
   'internal-error',
   'finding',
-] as const satisfies readonly ClusterEvent['kind'][]
+] as const satisfies readonly ClusterEventKind[]
 
 // Every kind is listed: a kind added to ClusterEventBody without a number fails to compile here.
-type UnlistedKind = Exclude<ClusterEvent['kind'], (typeof CLUSTER_EVENT_KINDS)[number]>
+type UnlistedKind = Exclude<ClusterEventKind, (typeof CLUSTER_EVENT_KINDS)[number]>
 const allKindsListed: UnlistedKind extends never ? true : false = true
 void allKindsListed
 
